@@ -1,0 +1,92 @@
+"""Composition root: settings → database → Slack client → Bolt app → listeners → scheduler → serve.
+
+No business logic lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+
+from bot.clock import system_clock
+from bot.config import SettingsError, load_settings
+from bot.directory import Directory
+from bot.logs import configure_logging
+from bot.scheduler import build_scheduler
+from bot.scoring import ScoringWorker
+from bot.server import build_asgi, serve
+from bot.services import Services
+from bot.slack_app import build_app, build_client
+from handlers import register
+from handlers.context import install
+from storage.db import Database
+
+logger = logging.getLogger("changepulse")
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+
+    db = Database(settings.database_url)
+    db.migrate()
+    client = build_client(settings)
+    team_id = client.auth_test()["team_id"]
+    services = Services(
+        settings=settings,
+        db=db,
+        client=client,
+        clock=system_clock,
+        directory=Directory(client=client, db=db, clock=system_clock),
+        team_id=team_id,
+        scoring=ScoringWorker(db=db),
+    )
+    app = build_app(settings, client)
+    install(app, services)
+    register(app)
+
+    scheduler = build_scheduler(services)
+    scheduler.start()
+    services.scoring.submit_pending()
+
+    def health() -> dict[str, str]:
+        return {
+            "database": "ok" if db.ping() else "down",
+            "scheduler": "ok" if scheduler.running else "stopped",
+        }
+
+    try:
+        if settings.slack_app_token:
+            run_socket_mode(app, settings.slack_app_token)
+        else:
+            logger.info("serving HTTP on port %d", settings.port)
+            serve(build_asgi(app, health=health), port=settings.port)
+    finally:
+        scheduler.shutdown(wait=False)
+        services.scoring.shutdown()
+        db.dispose()
+        logger.info("stopped")
+    return 0
+
+
+def run_socket_mode(app: object, app_token: str) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(app, app_token)  # type: ignore[arg-type]
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    handler.connect()
+    logger.info("connected in Socket Mode")
+    stop.wait()
+    handler.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""An injectable clock, so "this week", schedules and windows can be tested at any instant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,47 @@
+"""User-facing text that repeats, in one place (as slack-bolt keeps its logger messages)."""
+
+from __future__ import annotations
+
+FEEDBACK_LIMIT = 3000
+
+ANONYMOUS_PROMISE = (
+    "Your words are stored without your name, Slack id, channel or time of day, under a random "
+    "id, and are only ever shown in groups of enough people that nobody can be singled out."
+)
+ANONYMOUS_NOT_STORED = (
+    "What is not stored: who wrote it, when exactly, or where from. What is: the text, the day, "
+    "and your stakeholder group only when that group is large enough to hide in."
+)
+
+FEEDBACK_EMPTY = (
+    "There's nothing to send yet. Type your feedback after the command, like "
+    "`/feedback the export takes ages`, or run `/feedback` alone to open a form."
+)
+FEEDBACK_TOO_LONG = (
+    "That's {length:,} characters; feedback can be at most {limit:,}. Please shorten it "
+    "(or split it into two) and send it again. Nothing was stored."
+)
+FEEDBACK_ONLY_MARKUP = (
+    "That feedback has no words in it, only mentions, links or punctuation. Please say in "
+    "words what is going on; nothing was stored."
+)
+FEEDBACK_STORE_FAILED = (
+    "Sorry, I couldn't save your feedback just now: nothing was stored. Please try again in a "
+    "minute. Here is your text so you don't lose it:"
+)
+FEEDBACK_THANKS = "Thank you, your anonymous feedback was recorded."
+FEEDBACK_WHAT_NEXT = (
+    "The change lead reads it with everyone else's, grouped by theme, and acts on what many "
+    "people raise. " + ANONYMOUS_PROMISE
+)
+
+NOT_ALLOWED = (
+    "Sorry, `/pulse {subcommand}` is for the change lead and admins. Try `/pulse help` to see "
+    "what you can do."
+)
+UNKNOWN_SUBCOMMAND = "I don't know `/pulse {subcommand}`. Here is what you can do:"
+ERROR_GENERIC = "Something went wrong on our side; nothing was changed. Please try again."
+DATABASE_DOWN = (
+    "Change Pulse can't reach its database right now, so nothing was changed. Please try again "
+    "in a minute."
+)

@@ -1,0 +1,60 @@
+"""Background jobs on APScheduler 3.x. Jobs have explicit ids and coalesce after downtime.
+
+Every job is safe to run on several replicas at once: the work it does is claimed through the
+database, never through this process's memory.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.services import Services
+from storage import feedback as feedback_store
+
+logger = logging.getLogger(__name__)
+
+
+def purge_expired_receipts(services: Services) -> None:
+    with services.db.session() as session:
+        feedback_store.purge_receipts(session, now=services.clock())
+
+
+def sync_directory(services: Services) -> None:
+    try:
+        count = services.directory.sync_users()
+        logger.info("directory synced: %d accounts", count)
+    except Exception:
+        logger.exception("directory sync failed; will retry on the next run")
+
+
+def build_scheduler(services: Services) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone="UTC",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
+    )
+    scheduler.add_job(
+        purge_expired_receipts,
+        "interval",
+        minutes=30,
+        args=[services],
+        id="purge_receipts",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        sync_directory,
+        "interval",
+        hours=12,
+        args=[services],
+        id="sync_directory",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        services.scoring.submit_pending,
+        "interval",
+        minutes=5,
+        id="score_pending",
+        replace_existing=True,
+    )
+    return scheduler

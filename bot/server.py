@@ -1,0 +1,66 @@
+"""The HTTP face of the app: Slack requests on POST /slack/events and GET /healthz.
+
+Bolt's sync App is dispatched on a thread pool so one slow listener never blocks the event
+loop; uvicorn gives keep-alive, concurrency and a graceful SIGTERM (in-flight requests finish).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+import uvicorn
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+logger = logging.getLogger(__name__)
+
+WORKER_THREADS = 64
+
+
+def build_asgi(app: App, *, health: Callable[[], dict[str, str]]) -> Starlette:
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    async def healthz(request: Request) -> Response:
+        report = await run_in_threadpool(health)
+        ready = all(value == "ok" for value in report.values())
+        return JSONResponse(
+            {"status": "ok" if ready else "starting", **report}, status_code=200 if ready else 503
+        )
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        yield
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def serve(asgi: Starlette, *, port: int, host: str = "0.0.0.0") -> None:
+    """Run until SIGTERM/SIGINT; uvicorn then stops accepting and lets requests finish."""
+    config = uvicorn.Config(
+        asgi,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=25,
+        timeout_keep_alive=30,
+    )
+    uvicorn.Server(config).run()

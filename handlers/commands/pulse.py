@@ -1,0 +1,208 @@
+"""`/pulse <subcommand>`: set-up and status. Acks with the answer; slow ones answer lazily."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot import audience, messages, roles
+from bot.blocks.pulse import (
+    audience_message,
+    groups_message,
+    help_message,
+    mention_list,
+    text_message,
+)
+from bot.roles import Caller
+from bot.services import Services
+from handlers.context import services, set_outcome
+from handlers.parsing import parse_targets
+
+logger = logging.getLogger(__name__)
+
+Answer = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    run: Callable[[Services, Caller, list[str]], Answer]
+    manage: bool = True
+    slow: bool = False  # calls Slack; answered after the ack via response_url
+
+
+def _help(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    return help_message(can_manage=caller.can_manage)
+
+
+def _status(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    roles_held = [
+        name
+        for name, held in (
+            ("change lead", caller.is_change_lead),
+            ("champion", caller.is_champion),
+            ("admin", caller.is_admin),
+        )
+        if held
+    ]
+    you = ", ".join(roles_held) if roles_held else "participant"
+    return text_message(f"You are: *{you}*. No check-in is open yet this week.")
+
+
+def _users_or_error(args: list[str], usage: str) -> tuple[list[str], Answer | None]:
+    targets = parse_targets(args)
+    if targets.unresolved:
+        return [], text_message(
+            f"I couldn't find {', '.join('`' + t + '`' for t in targets.unresolved)} as Slack "
+            f"users. Pick people from the @-mention list so Slack links them. Usage: `{usage}`"
+        )
+    if not targets.users or targets.channels:
+        return [], text_message(f"Usage: `/pulse {usage}` (mention people with @).")
+    return targets.users, None
+
+
+def _lead(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    users, error = _users_or_error(args, "lead @user…")
+    if error:
+        return error
+    roles.name_change_leads(pulse, user_ids=users)
+    return text_message(f"Change lead: {mention_list(users)}. They get alerts and reports.")
+
+
+def _champion(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    if not args or args[0] not in ("add", "remove"):
+        return text_message(
+            "Usage: `/pulse champion add @user…` or `/pulse champion remove @user…`"
+        )
+    users, error = _users_or_error(args[1:], f"champion {args[0]} @user…")
+    if error:
+        return error
+    roles.set_champions(pulse, user_ids=users, champion=args[0] == "add")
+    verb = "are now champions" if args[0] == "add" else "are no longer champions"
+    return text_message(f"{mention_list(users)} {verb}.")
+
+
+def _champions(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    return text_message(f"*Champions:* {mention_list(roles.champions(pulse))}")
+
+
+def _audience(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    if args and args[0] in ("add", "remove"):
+        targets = parse_targets(args[1:])
+        if targets.unresolved or not (targets.users or targets.channels):
+            return text_message(
+                "Usage: `/pulse audience add #channel @user…` (pick channels and people from "
+                "Slack's suggestions so they are linked)."
+                + (
+                    f" I couldn't resolve {', '.join('`' + t + '`' for t in targets.unresolved)}."
+                    if targets.unresolved
+                    else ""
+                )
+            )
+        change = (audience.add if args[0] == "add" else audience.remove)(
+            pulse, channels=targets.channels, users=targets.users
+        )
+        if change.unreadable_channels:
+            return text_message(
+                "I can't read the members of "
+                + ", ".join(f"<#{c}>" for c in change.unreadable_channels)
+                + ": invite me there with `/invite @Change Pulse`, then try again."
+                + (" The rest was saved." if change.channels or change.users else "")
+            )
+    elif args:
+        return text_message(
+            "Usage: `/pulse audience`, `/pulse audience add|remove #channel @user…`"
+        )
+    current = audience.resolve(pulse)
+    return audience_message(
+        channels=current.channels,
+        users=current.users,
+        members=len(current.members),
+        excluded=current.excluded,
+        unreadable=current.unreadable_channels,
+    )
+
+
+def _group(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    if len(args) < 3 or args[0] != "set":
+        return text_message(
+            "Usage: `/pulse group set <group> @user…`, e.g. `group set manager @ana`"
+        )
+    group = roles.normalise_group(args[1])
+    if group is None:
+        return text_message(
+            "Group names are short words (letters, digits, `_` or `-`, up to 40), e.g. "
+            + ", ".join(f"`{g}`" for g in roles.DEFAULT_GROUPS)
+            + "."
+        )
+    users, error = _users_or_error(args[2:], "group set <group> @user…")
+    if error:
+        return error
+    roles.set_group(pulse, group=group, user_ids=users)
+    return text_message(f"{mention_list(users)} now in group *{group}*.")
+
+
+def _groups(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    return groups_message(roles.groups(pulse))
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": Subcommand(_help, manage=False),
+    "status": Subcommand(_status, manage=False),
+    "lead": Subcommand(_lead),
+    "champion": Subcommand(_champion),
+    "champions": Subcommand(_champions),
+    "audience": Subcommand(_audience, slow=True),
+    "group": Subcommand(_group),
+    "groups": Subcommand(_groups),
+}
+
+
+def _split(command: dict[str, Any]) -> tuple[str, list[str]]:
+    words = (command.get("text") or "").split()
+    return (words[0].lower(), words[1:]) if words else ("help", [])
+
+
+def _route(pulse: Services, command: dict[str, Any]) -> tuple[str, Subcommand | None, Caller]:
+    name, _ = _split(command)
+    caller = roles.identify(pulse, user_id=command["user_id"])
+    return name, SUBCOMMANDS.get(name), caller
+
+
+def ack_pulse(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    pulse = services(context)
+    name, sub, caller = _route(pulse, command)
+    if sub is None:
+        set_outcome(context, "unknown_subcommand")
+        prefix = messages.UNKNOWN_SUBCOMMAND.format(subcommand=name[:30].replace("`", "'"))
+        ack(**help_message(can_manage=caller.can_manage, prefix=prefix))
+        return
+    if sub.manage and not caller.can_manage:
+        set_outcome(context, f"refused:{name}")
+        ack(**text_message(messages.NOT_ALLOWED.format(subcommand=name)))
+        return
+    set_outcome(context, name)
+    if sub.slow:
+        ack(text="On it…")
+        return
+    ack(**sub.run(pulse, caller, _split(command)[1]))
+
+
+def answer_slow(command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    pulse = services(context)
+    name, sub, caller = _route(pulse, command)
+    if sub is None or not sub.slow or (sub.manage and not caller.can_manage):
+        return
+    try:
+        answer = sub.run(pulse, caller, _split(command)[1])
+    except Exception:
+        logger.exception("/pulse %s failed", name)
+        answer = text_message(messages.ERROR_GENERIC)
+    respond(replace_original=True, **answer)
+
+
+def register(app: App) -> None:
+    app.command("/pulse")(ack=ack_pulse, lazy=[answer_slow])

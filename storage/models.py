@@ -1,0 +1,121 @@
+"""SQLModel tables. Anonymous tables carry no user id, name, channel, trigger id or exact time.
+
+Every datetime column is timezone-aware UTC. Anonymous rows use random string ids (never an
+autoincrement) so their ids say nothing about the order in which people wrote.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Dialect, Index, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend; SQLite would otherwise hand back naive values."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; pass an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def tz_column(*, nullable: bool = True) -> Column:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class TeamSettings(SQLModel, table=True):
+    """What the change lead configures; one row per Slack team."""
+
+    __tablename__ = "team_settings"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    system_name: str = Field(default="the new system", max_length=80)
+    key_task: str = Field(default="your main task", max_length=120)
+    checkin_weekday: int = Field(default=1)  # Monday is 0, as in datetime.weekday()
+    checkin_time: str = Field(default="10:00", max_length=5)
+    default_tz: str = Field(default="UTC", max_length=64)
+    reminder_delay_hours: int = Field(default=24)
+    cycle_days: int = Field(default=7)
+    min_group_size: int = Field(default=5)
+    alert_batch_minutes: int = Field(default=60)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+
+
+class Person(SQLModel, table=True):
+    """A Slack user the app knows about: roles, stakeholder group and cached directory facts.
+
+    Never joined to anything anonymous: it holds who people are, never what they said.
+    """
+
+    __tablename__ = "person"
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    is_change_lead: bool = Field(default=False)
+    is_champion: bool = Field(default=False)
+    stakeholder_group: str | None = Field(default=None, max_length=40, index=True)
+    tz: str | None = Field(default=None, max_length=64)
+    is_bot: bool = Field(default=False)
+    deleted: bool = Field(default=False)
+    is_workspace_admin: bool = Field(default=False)
+    synced_at: datetime | None = Field(default=None, sa_column=tz_column())
+
+
+class AudienceSource(SQLModel, table=True):
+    """A channel whose members, or a user, that belongs to the check-in audience."""
+
+    __tablename__ = "audience_source"
+
+    kind: str = Field(primary_key=True, max_length=8)  # "channel" | "user"
+    ref: str = Field(primary_key=True, max_length=32)
+
+
+class AnonymousFeedback(SQLModel, table=True):
+    """Anonymous text: `/feedback` or a check-in comment. A day bucket, never a timestamp."""
+
+    __tablename__ = "anonymous_feedback"
+    __table_args__ = (Index("ix_anonymous_feedback_day", "day"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    source: str = Field(max_length=16)  # "feedback" | "comment"
+    text: str
+    topic: str | None = Field(default=None, max_length=40)
+    day: date
+    stakeholder_group: str | None = Field(default=None, max_length=40)
+    polarity: float | None = None
+    label: str | None = Field(default=None, max_length=3)
+    subjectivity: float | None = None
+    themes: str | None = Field(default=None, max_length=200)  # comma-separated theme ids
+    flagged: bool | None = None
+    reason: str | None = Field(default=None, max_length=200)
+    language: str | None = Field(default=None, max_length=8)
+    confident: bool | None = None
+
+
+class RequestReceipt(SQLModel, table=True):
+    """A keyed hash of a Slack request already acted on, so Slack's retries store nothing twice.
+
+    The key is an HMAC of the raw body: it carries no identity and cannot be reversed without
+    the signing secret and the exact body (which holds a one-off trigger id).
+    """
+
+    __tablename__ = "request_receipt"
+
+    key: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = Field(sa_column=tz_column(nullable=False))
