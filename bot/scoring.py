@@ -10,7 +10,6 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from bot.analysis import analyze
 from storage import feedback as feedback_store
 from storage.db import Database
 
@@ -34,6 +33,8 @@ class ScoringWorker:
             return self._queued
 
     def drain(self) -> int:
+        from bot.analysis import analyze  # loads the lexicons once, off the start-up path
+
         scored = 0
         try:
             while True:

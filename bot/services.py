@@ -22,3 +22,7 @@ class Services:
     directory: Directory
     team_id: str
     scoring: ScoringWorker
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Services:
+        # Bolt deep-copies the context for lazy listeners; services are shared, never copied.
+        return self
