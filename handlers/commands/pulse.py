@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -131,6 +132,9 @@ def _group(pulse: Services, caller: Caller, args: list[str]) -> Answer:
         return text_message(
             "Usage: `/pulse group set <group> @user…`, e.g. `group set manager @ana`"
         )
+    # "group set End User @a @b": the name is every word before the first mention.
+    name_words = list(takewhile(lambda word: not word.startswith(("<", "@")), args[1:]))
+    args = args[:1] + [" ".join(name_words)] + args[1 + len(name_words) :]
     group = roles.normalise_group(args[1])
     if group is None:
         return text_message(
