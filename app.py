@@ -10,6 +10,9 @@ import signal
 import sys
 import threading
 
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.clock import system_clock
 from bot.config import SettingsError, load_settings
 from bot.directory import Directory
@@ -35,9 +38,32 @@ def main() -> int:
     configure_logging(settings.log_level)
 
     db = Database(settings.database_url)
-    db.migrate()
     client = build_client(settings)
-    team_id = client.auth_test()["team_id"]
+    try:
+        db.migrate()
+    except SQLAlchemyError as error:
+        print(
+            f"Change Pulse cannot start: DATABASE_URL is unreachable ({error.__class__.__name__})"
+            "; check the URL and that the database is running.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        team_id = client.auth_test()["team_id"]
+    except SlackApiError as error:
+        print(
+            f"Change Pulse cannot start: Slack rejected SLACK_BOT_TOKEN "
+            f"({error.response.get('error')}); copy the bot token again.",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as error:
+        print(
+            f"Change Pulse cannot start: Slack's Web API is unreachable ({error}); check "
+            "SLACK_API_URL and the network.",
+            file=sys.stderr,
+        )
+        return 2
     services = Services(
         settings=settings,
         db=db,
