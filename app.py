@@ -96,6 +96,7 @@ def main() -> int:
     finally:
         scheduler.shutdown(wait=False)
         services.scoring.shutdown()
+        services.background.shutdown(wait=True)
         db.dispose()
         logger.info("stopped")
     return 0

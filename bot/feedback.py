@@ -22,7 +22,6 @@ from bot.clock import Clock
 from storage import feedback as feedback_store
 from storage import people
 from storage.db import Database
-from storage.models import AnonymousFeedback
 from storage.team import get_team_settings
 
 RECEIPT_TTL = timedelta(hours=2)
@@ -107,33 +106,30 @@ def submit(
         topic = None
     now = clock()
     with db.session() as session:
-        settings = get_team_settings(session, team_id=team_id)
-        group = visible_group(session, user_id=author_id, min_size=settings.min_group_size)
-        row = AnonymousFeedback(
-            id=uuid.uuid4().hex,
+        group = visible_group(session, team_id=team_id, user_id=author_id)
+        stored = feedback_store.add_feedback_once(
+            session,
+            feedback_id=uuid.uuid4().hex,
             source=source,
             text=cleaned,
             topic=topic,
             day=now.date(),
             stakeholder_group=group,
-        )
-        stored = feedback_store.add_feedback_once(
-            session,
-            feedback=row,
             receipt_key=receipt,
             receipt_expires_at=_hour_bucket(now + RECEIPT_TTL),
         )
     return FeedbackResult(text=cleaned, duplicate=not stored)
 
 
-def visible_group(session: Session, *, user_id: str, min_size: int) -> str | None:
+def visible_group(session: Session, *, team_id: str, user_id: str) -> str | None:
     """The author's group, only when it has enough members that it cannot point at them."""
-    person = people.get_person(session, user_id=user_id)
-    if person is None or person.stakeholder_group is None:
+    group = people.group_of(session, user_id=user_id)
+    if group is None:
         return None
-    if people.group_size(session, group=person.stakeholder_group) < min_size:
+    min_size = get_team_settings(session, team_id=team_id).min_group_size
+    if people.group_size(session, group=group) < min_size:
         return None
-    return person.stakeholder_group
+    return group
 
 
 def _hour_bucket(moment: datetime) -> datetime:

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 logger = logging.getLogger(__name__)
 
-WORKER_THREADS = 64
+WORKER_THREADS = 32
 
 
 def build_asgi(app: App, *, health: Callable[[], dict[str, str]]) -> Starlette:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
@@ -22,6 +23,10 @@ class Services:
     directory: Directory
     team_id: str
     scoring: ScoringWorker
+    # Slack calls made after an ack (views.open, confirmation DMs) without holding the request.
+    background: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack")
+    )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:
         # Bolt deep-copies the context for lazy listeners; services are shared, never copied.

@@ -3,56 +3,74 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import delete
+from sqlalchemy import Table, bindparam, delete, insert, inspect, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from storage.models import AnonymousFeedback, RequestReceipt
 
+# Built once: compiling a statement costs more than running it on the /feedback hot path.
+_INSERT_RECEIPT = insert(cast(Table, inspect(RequestReceipt).local_table))
+_INSERT_FEEDBACK = insert(cast(Table, inspect(AnonymousFeedback).local_table))
+
 
 def add_feedback_once(
     session: Session,
     *,
-    feedback: AnonymousFeedback,
+    feedback_id: str,
+    source: str,
+    text: str,
+    topic: str | None,
+    day: date,
+    stakeholder_group: str | None,
     receipt_key: str | None,
     receipt_expires_at: datetime,
 ) -> bool:
     """Insert the feedback unless this request was already acted on. False means duplicate.
 
-    The receipt and the feedback are flushed in one transaction, so a retry that races the
-    original either sees the receipt or fails on its primary key; it never stores a second row.
+    The receipt and the feedback go in one transaction: a retry that races the original fails
+    on the receipt's primary key and stores nothing. Core statements keep this off the ORM's
+    bookkeeping, because it runs on every `/feedback` before the ack.
     """
+    connection = session.connection()
     if receipt_key is not None:
-        if session.get(RequestReceipt, receipt_key) is not None:
-            return False
-        session.add(RequestReceipt(key=receipt_key, expires_at=receipt_expires_at))
         try:
-            session.flush()
+            connection.execute(
+                _INSERT_RECEIPT, {"key": receipt_key, "expires_at": receipt_expires_at}
+            )
         except IntegrityError:
             session.rollback()
             return False
-    session.add(feedback)
-    session.flush()
+    connection.execute(
+        _INSERT_FEEDBACK,
+        {
+            "id": feedback_id,
+            "source": source,
+            "text": text,
+            "topic": topic,
+            "day": day,
+            "stakeholder_group": stakeholder_group,
+        },
+    )
     return True
 
 
 def purge_receipts(session: Session, *, now: datetime) -> int:
-    result = session.exec(
-        delete(RequestReceipt).where(col(RequestReceipt.expires_at) < now)
-    )
+    result = session.exec(delete(RequestReceipt).where(col(RequestReceipt.expires_at) < now))
     return int(result.rowcount or 0)
 
 
-def unscored_feedback_ids(session: Session, *, limit: int = 500) -> list[str]:
-    rows = session.exec(
-        select(AnonymousFeedback.id).where(col(AnonymousFeedback.label).is_(None)).limit(limit)
+def unscored_feedback(session: Session, *, limit: int = 500) -> list[tuple[str, str]]:
+    """(id, text) of rows not scored yet, oldest day first."""
+    query = (
+        select(AnonymousFeedback.id, AnonymousFeedback.text)
+        .where(col(AnonymousFeedback.label).is_(None))
+        .order_by(col(AnonymousFeedback.day))
+        .limit(limit)
     )
-    return list(rows)
-
-
-def get_feedback(session: Session, *, feedback_id: str) -> AnonymousFeedback | None:
-    return session.get(AnonymousFeedback, feedback_id)
+    return [(row[0], row[1]) for row in session.exec(query)]
 
 
 def count_feedback(session: Session, *, since: date | None = None) -> int:
@@ -62,25 +80,24 @@ def count_feedback(session: Session, *, since: date | None = None) -> int:
     return int(session.exec(query).one())
 
 
-def store_analysis(
-    session: Session,
-    *,
-    row: AnonymousFeedback,
-    polarity: float,
-    label: str,
-    subjectivity: float,
-    themes: list[str],
-    flagged: bool,
-    reason: str,
-    language: str,
-    confident: bool,
-) -> None:
-    row.polarity = polarity
-    row.label = label
-    row.subjectivity = subjectivity
-    row.themes = ",".join(themes)
-    row.flagged = flagged
-    row.reason = reason[:200]
-    row.language = language[:8]
-    row.confident = confident
-    session.add(row)
+def store_analyses(session: Session, *, scores: list[dict[str, object]]) -> None:
+    """Write many scores in one statement; each dict has `id` plus the score columns."""
+    if not scores:
+        return
+    statement = update(AnonymousFeedback).where(col(AnonymousFeedback.id) == bindparam("row_id"))
+    session.execute(
+        statement.values(
+            polarity=bindparam("polarity"),
+            label=bindparam("label"),
+            subjectivity=bindparam("subjectivity"),
+            themes=bindparam("themes"),
+            flagged=bindparam("flagged"),
+            reason=bindparam("reason"),
+            language=bindparam("language"),
+            confident=bindparam("confident"),
+        ),
+        [
+            {"row_id": score["id"], **{k: v for k, v in score.items() if k != "id"}}
+            for score in scores
+        ],
+    )

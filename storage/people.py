@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, func, select
 
 from storage.models import AudienceSource, Person
@@ -13,6 +13,14 @@ from storage.models import AudienceSource, Person
 
 def get_person(session: Session, *, user_id: str) -> Person | None:
     return session.get(Person, user_id)
+
+
+_GROUP_OF = select(Person.stakeholder_group).where(Person.user_id == bindparam("user_id"))
+
+
+def group_of(session: Session, *, user_id: str) -> str | None:
+    """The person's stakeholder group; a cached Core query, as it runs before every ack."""
+    return session.connection().execute(_GROUP_OF, {"user_id": user_id}).scalar_one_or_none()
 
 
 def ensure_person(session: Session, *, user_id: str) -> Person:

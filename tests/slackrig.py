@@ -55,6 +55,7 @@ class RunningApp:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    script: str = "app.py"
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CHANGEPULSE"))}
@@ -76,7 +77,7 @@ class RunningApp:
         self.log_path = self.workdir / f"app-{self.port}.log"
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py")],
+            [sys.executable, str(ROOT / self.script)],
             cwd=self.workdir,
             env=self.env(),
             stdout=log,

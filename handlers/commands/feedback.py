@@ -19,11 +19,12 @@ logger = logging.getLogger(__name__)
 
 def ack_feedback(ack: Ack, command: dict[str, Any], context: BoltContext, request: BoltRequest):
     text = plain_from_command(command.get("text") or "")
+    pulse = services(context)
     if not text.strip():
         set_outcome(context, "modal")
+        pulse.background.submit(open_modal, pulse.client, command["trigger_id"])
         ack()
         return
-    pulse = services(context)
     try:
         result = feedback.submit(
             db=pulse.db,
@@ -51,12 +52,12 @@ def ack_feedback(ack: Ack, command: dict[str, Any], context: BoltContext, reques
     ack(**feedback_recorded(text=result.text))
 
 
-def open_modal(command: dict[str, Any], client: WebClient) -> None:
-    """Lazy: views.open runs after the ack so the ack never waits on Slack."""
-    if plain_from_command(command.get("text") or "").strip():
-        return
-    client.views_open(trigger_id=command["trigger_id"], view=feedback_modal(topics=feedback.TOPICS))
+def open_modal(client: WebClient, trigger_id: str) -> None:
+    try:
+        client.views_open(trigger_id=trigger_id, view=feedback_modal(topics=feedback.TOPICS))
+    except Exception:
+        logger.exception("could not open the feedback modal")
 
 
 def register(app: App) -> None:
-    app.command("/feedback")(ack=ack_feedback, lazy=[open_modal])
+    app.command("/feedback")(ack_feedback)

@@ -63,9 +63,13 @@ def submitted(
     if result.duplicate:
         return
     pulse.scoring.submit_pending()
+    # A DM to the author is the only place we can confirm a modal; it holds their own words.
+    pulse.background.submit(confirm_by_dm, client, user_id, result.text)
+
+
+def confirm_by_dm(client: WebClient, user_id: str, text: str) -> None:
     try:
-        # A DM to the author is the only place we can confirm a modal; it holds their own words.
-        client.chat_postMessage(channel=user_id, **feedback_recorded(text=result.text))
+        client.chat_postMessage(channel=user_id, **feedback_recorded(text=text))
     except Exception:
         logger.exception("feedback stored but the confirmation DM failed")
 
