@@ -7,6 +7,7 @@ loop; uvicorn gives keep-alive, concurrency and a graceful SIGTERM (in-flight re
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -28,7 +29,12 @@ WORKER_THREADS = 32
 def build_asgi(app: App, *, health: Callable[[], dict[str, str]]) -> Starlette:
     async def slack_events(request: Request) -> Response:
         body = await request.body()
-        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except ValueError:  # malformed JSON or form payload; includes UnicodeDecodeError
+            logger.warning("request with an unparsable body refused")
+            return Response("unparsable body", status_code=400)
+        bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(request: Request) -> Response:
@@ -63,4 +69,8 @@ def serve(asgi: Starlette, *, port: int, host: str = "0.0.0.0") -> None:
         timeout_graceful_shutdown=25,
         timeout_keep_alive=30,
     )
+    # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal to the
+    # handler that was there before it; a no-op one lets app.py finish its own clean-up.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     uvicorn.Server(config).run()
