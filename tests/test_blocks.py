@@ -1,0 +1,96 @@
+"""Pure builders and parsers: no Slack, no database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.blocks.feedback import feedback_modal, feedback_recorded
+from bot.blocks.home import participant_home
+from bot.blocks.pulse import help_message
+from bot.feedback import TOPICS, FeedbackRefused, Refusal, clean_text, validate
+from bot.mrkdwn import escape, quote
+from handlers.parsing import parse_targets, plain_from_command
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("<!channel>", "&lt;!channel&gt;"),
+        ("<@U123>", "&lt;@U123&gt;"),
+        ("<https://evil.example|payroll>", "&lt;https://evil.example|payroll&gt;"),
+        ("a & b", "a &amp; b"),
+        ("&lt;", "&amp;lt;"),
+    ],
+)
+def test_escape_makes_markup_inert(raw: str, shown: str) -> None:
+    assert escape(raw) == shown
+
+
+def test_quote_fits_a_section_and_quotes_every_line() -> None:
+    quoted = quote("line one\n\nline <three>" + "x" * 5000)
+    assert len(quoted) <= 3000
+    assert quoted.startswith("> line one\n>\n> line &lt;three&gt;")
+
+
+def test_command_text_becomes_what_the_person_typed_without_ids() -> None:
+    text = plain_from_command(
+        "ask <@U0ABC|maria> in <#C0DEF|ops> &lt;now&gt; &amp; see <https://x.io|the doc> <!here>"
+    )
+    assert text == "ask @maria in #ops <now> & see the doc (https://x.io) @here"
+    assert "U0ABC" not in text and "C0DEF" not in text
+    assert plain_from_command("<@U0ABC>") == "@someone"
+
+
+def test_targets_accept_both_mention_forms_and_report_plain_names() -> None:
+    targets = parse_targets(["<@U1|ann>", "<@W2>", "<#C3|general>", "<#G4>", "@bob", "<@U1>"])
+    assert targets.users == ["U1", "W2"]
+    assert targets.channels == ["C3", "G4"]
+    assert targets.unresolved == ["@bob"]
+
+
+def test_validation_cleans_and_refuses() -> None:
+    assert clean_text("  caf\u0065\u0301 \u200b\u202eok\u202c\x00 ") == "caf\u00e9 ok"
+    assert validate("\U0001f44e") == "\U0001f44e"  # an emoji alone is still feedback
+    for text, refusal in (
+        ("", Refusal.EMPTY),
+        (" \n\t\u200b", Refusal.EMPTY),
+        ("x" * 3001, Refusal.TOO_LONG),
+        ("@ann #ops https://x.io !!", Refusal.ONLY_MARKUP),
+    ):
+        with pytest.raises(FeedbackRefused) as refused:
+            validate(text)
+        assert refused.value.refusal is refusal
+    assert len(validate("y" * 3000)) == 3000
+
+
+def test_feedback_modal_respects_slack_limits() -> None:
+    modal = feedback_modal(topics=TOPICS)
+    assert len(modal["title"]["text"]) <= 24
+    assert len(modal["submit"]["text"]) <= 24
+    assert len(modal["blocks"]) <= 100
+    text_input = modal["blocks"][1]["element"]
+    assert text_input["multiline"] and text_input["max_length"] == 3000
+    assert modal["blocks"][2]["optional"] is True
+
+
+def test_confirmation_quotes_escaped_text_and_has_fallback() -> None:
+    message = feedback_recorded(text="<!channel> " + "z" * 4000)
+    assert message["text"]
+    rendered = json.dumps(message)
+    assert "<!channel>" not in rendered and "&lt;!channel&gt;" in rendered
+    assert all(len(b["text"]["text"]) <= 3000 for b in message["blocks"] if b["type"] == "section")
+
+
+def test_home_escapes_the_system_name_and_offers_feedback() -> None:
+    home = participant_home(system_name="<!here> ERP")
+    rendered = json.dumps(home)
+    assert home["type"] == "home" and len(home["blocks"]) <= 100
+    assert "&lt;!here&gt; ERP" in rendered and "<!here>" not in rendered
+    assert "home_open_feedback" in rendered
+
+
+def test_help_differs_by_role() -> None:
+    assert "lead @user" not in help_message(can_manage=False)["text"]
+    assert "lead @user" in help_message(can_manage=True)["text"]
