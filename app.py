@@ -13,10 +13,11 @@ import threading
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import system_clock
+from bot.clock import shifted_clock, system_clock
 from bot.config import SettingsError, load_settings
 from bot.directory import Directory
 from bot.logs import configure_logging
+from bot.outbox import OutboxSender
 from bot.scheduler import build_scheduler
 from bot.scoring import ScoringWorker
 from bot.server import build_asgi, serve
@@ -64,14 +65,27 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    clock = (
+        shifted_clock(settings.changepulse_test_clock_file)
+        if settings.changepulse_test_clock_file
+        else system_clock
+    )
     services = Services(
         settings=settings,
         db=db,
         client=client,
-        clock=system_clock,
-        directory=Directory(client=client, db=db, clock=system_clock),
+        clock=clock,
+        directory=Directory(client=client, db=db, clock=clock),
         team_id=team_id,
         scoring=ScoringWorker(db=db),
+        outbox=OutboxSender(
+            db=db,
+            client=client,
+            clock=clock,
+            rate=settings.changepulse_send_rate,
+            lease_seconds=settings.changepulse_lease_seconds,
+            poll_seconds=min(5.0, settings.changepulse_tick_seconds),
+        ),
     )
     app = build_app(settings, client)
     install(app, services)
@@ -79,12 +93,13 @@ def main() -> int:
 
     scheduler = build_scheduler(services)
     scheduler.start()
+    services.outbox.start()
     services.scoring.submit_pending()
 
     def health() -> dict[str, str]:
         return {
             "database": "ok" if db.ping() else "down",
-            "scheduler": "ok" if scheduler.running else "stopped",
+            "scheduler": "ok" if scheduler.running and services.outbox.running else "stopped",
         }
 
     try:
@@ -95,6 +110,7 @@ def main() -> int:
             serve(build_asgi(app, health=health), port=settings.port)
     finally:
         scheduler.shutdown(wait=False)
+        services.outbox.stop()
         services.scoring.shutdown()
         services.background.shutdown(wait=True)
         db.dispose()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -24,6 +25,12 @@ HINTS = {
     "PORT": "use a whole number from 1 to 65535",
     "CHANGEPULSE_ADMINS": "use comma-separated Slack user ids such as U012ABC,U034DEF",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
+    "CHANGEPULSE_SEND_RATE": "use messages per second, a number above 0 and at most 100 "
+    "(Slack's guidance for chat.postMessage is about 1)",
+    "CHANGEPULSE_TICK_SECONDS": "use seconds between schedule checks, from 0.2 to 3600",
+    "CHANGEPULSE_LEASE_SECONDS": "use seconds a sender's lease lasts, from 1 to 600",
+    "CHANGEPULSE_TEST_CLOCK_FILE": "it is for the test suite only; unset it, or set "
+    "CHANGEPULSE_TESTING=1 in a test environment",
 }
 
 
@@ -40,6 +47,16 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     changepulse_admins: Annotated[tuple[str, ...], NoDecode] = ()
     log_level: str = "INFO"
+    # Pacing of outgoing DMs; bursts of up to one second's worth (at least 1) are allowed.
+    changepulse_send_rate: float = Field(default=1.0, gt=0, le=100)
+    # How often the schedule is checked: cycles opened and closed, reminders queued.
+    changepulse_tick_seconds: float = Field(default=60.0, ge=0.2, le=3600)
+    # A sender that dies holds the send lease this long at most before another takes over.
+    changepulse_lease_seconds: float = Field(default=30.0, ge=1, le=600)
+    # Test seam: a file holding seconds to add to the real clock, so end-to-end tests can
+    # jump to Tuesday morning in Auckland. Refused unless CHANGEPULSE_TESTING is set.
+    changepulse_testing: bool = False
+    changepulse_test_clock_file: str | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -98,6 +115,14 @@ class Settings(BaseSettings):
             raise ValueError("unknown level")
         return level
 
+    @model_validator(mode="after")
+    def _test_clock_only_in_tests(self) -> Settings:
+        if self.changepulse_test_clock_file and not self.changepulse_testing:
+            raise PydanticCustomError(
+                "test_only", "CHANGEPULSE_TEST_CLOCK_FILE is set outside tests", {}
+            )
+        return self
+
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line meant for the operator."""
@@ -108,7 +133,10 @@ def load_settings() -> Settings:
         return Settings()  # type: ignore[call-arg]
     except ValidationError as error:
         first = error.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if first["type"] == "test_only":
+            name = "CHANGEPULSE_TEST_CLOCK_FILE"
+        else:
+            name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         problem = "is missing" if first["type"] == "missing" else f"is invalid ({first['msg']})"
         hint = HINTS.get(name, "check its value")
         raise SettingsError(f"Change Pulse cannot start: {name} {problem}; {hint}.") from None

@@ -12,7 +12,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from sqlmodel import Session
@@ -99,8 +99,13 @@ def submit(
     topic: str | None,
     receipt: str | None,
     source: str = "feedback",
+    day: date | None = None,
 ) -> FeedbackResult:
-    """Validate and store one anonymous text, once, before the caller acknowledges it."""
+    """Validate and store one anonymous text, once, before the caller acknowledges it.
+
+    `day` is the bucket stored instead of a time: today by default; a check-in comment passes
+    its cycle's week, so not even the day it was written is kept.
+    """
     cleaned = validate(text)
     if topic not in TOPICS:
         topic = None
@@ -113,7 +118,7 @@ def submit(
             source=source,
             text=cleaned,
             topic=topic,
-            day=now.date(),
+            day=day or now.date(),
             stakeholder_group=group,
             receipt_key=receipt,
             receipt_expires_at=_hour_bucket(now + RECEIPT_TTL),

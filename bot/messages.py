@@ -45,3 +45,14 @@ DATABASE_DOWN = (
     "Change Pulse can't reach its database right now, so nothing was changed. Please try again "
     "in a minute."
 )
+
+CHECKIN_ANONYMOUS = (
+    "Anonymous: your answers are stored without your name or the time, and only ever shown "
+    "in groups of enough people that nobody can be singled out."
+)
+CHECKIN_CLOSED = (
+    "This check-in has closed, so that answer was not recorded. The next one will arrive as a "
+    "new message. You can tell us anything anonymously at any time with `/feedback`."
+)
+CHECKIN_GONE = "I can't find that check-in any more; nothing was recorded."
+CHECKIN_COMMENT_THANKS = "Your comment was recorded anonymously. Thank you!"

@@ -7,9 +7,11 @@ database, never through this process's memory.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot import checkins
 from bot.services import Services
 from storage import feedback as feedback_store
 
@@ -29,10 +31,32 @@ def sync_directory(services: Services) -> None:
         logger.exception("directory sync failed; will retry on the next run")
 
 
+def checkin_tick(services: Services) -> None:
+    try:
+        checkins.tick(services)
+    except Exception:
+        logger.exception("check-in tick failed; the next tick picks up where this one stopped")
+
+
 def build_scheduler(services: Services) -> BackgroundScheduler:
+    """Jobs with explicit ids, coalesced after downtime, with a grace window of hours.
+
+    The job store is memory on purpose: the schedule itself lives in the database (team
+    settings and the cycle table), and every job is idempotent, so a restart neither loses
+    nor repeats a check-in. The tick also runs at start, to catch up after downtime at once.
+    """
     scheduler = BackgroundScheduler(
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
+    )
+    scheduler.add_job(
+        checkin_tick,
+        "interval",
+        seconds=services.settings.changepulse_tick_seconds,
+        args=[services],
+        id="checkin_tick",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
     )
     scheduler.add_job(
         purge_expired_receipts,

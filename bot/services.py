@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
+from bot.outbox import OutboxSender
 from bot.scoring import ScoringWorker
 from storage.db import Database
 
@@ -23,6 +24,7 @@ class Services:
     directory: Directory
     team_id: str
     scoring: ScoringWorker
+    outbox: OutboxSender
     # Slack calls made after an ack (views.open, confirmation DMs) without holding the request.
     background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack")

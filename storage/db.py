@@ -7,13 +7,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import CursorResult, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +71,41 @@ class Database:
             logger.warning("database ping failed", exc_info=True)
             return False
 
+    def forget_overwritten(self) -> None:
+        """Push overwritten values out of SQLite's write-ahead log after an anonymising update.
+
+        Until a checkpoint, the WAL file still holds the pages as they were before the update
+        (for example the answer references a cycle close just cleared). Best effort: a busy
+        reader postpones it to the next checkpoint. PostgreSQL keeps dead row versions until
+        VACUUM instead; README says so.
+        """
+        if not self.is_sqlite:
+            return
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception:
+            logger.warning("WAL checkpoint postponed", exc_info=True)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_ignoring_conflicts(
+    session: Session, model: type[SQLModel], rows: list[dict[str, Any]]
+) -> int:
+    """INSERT rows, skipping any that hit a unique constraint; returns how many were new.
+
+    This is how "exactly once" is enforced for cycles, check-ins and leases: two replicas may
+    both try, the database keeps one. Works the same on SQLite and PostgreSQL.
+    """
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__  # type: ignore[attr-defined]
+    result = cast(CursorResult[Any], session.execute(insert(table).on_conflict_do_nothing(), rows))
+    return int(result.rowcount or 0)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -80,4 +114,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted or overwritten content is zeroed, not left in free pages of the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()

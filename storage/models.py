@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Index, TypeDecorator
+from sqlalchemy import Column, DateTime, Dialect, Index, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -118,4 +118,99 @@ class RequestReceipt(SQLModel, table=True):
     __tablename__ = "request_receipt"
 
     key: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = Field(sa_column=tz_column(nullable=False))
+
+
+class Cycle(SQLModel, table=True):
+    """One weekly check-in round. The questions are frozen when it opens, so a rename mid-week
+    never changes what people already answered."""
+
+    __tablename__ = "cycle"
+    __table_args__ = (UniqueConstraint("team_id", "week", name="uq_cycle_team_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    week: date  # the Monday of the week, on the team's calendar
+    system_name: str = Field(max_length=80)
+    key_task: str = Field(max_length=120)
+    opened_at: datetime = Field(sa_column=tz_column(nullable=False))
+    closes_at: datetime = Field(sa_column=tz_column(nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=tz_column())
+
+
+class Participation(SQLModel, table=True):
+    """Whether a person answered a cycle: kept apart from what they answered.
+
+    `answer_ref` is the only link to their `checkin_answer` rows, there so a second click
+    replaces the first; it is set to NULL on both sides when the cycle closes.
+    """
+
+    __tablename__ = "participation"
+
+    cycle_id: int = Field(foreign_key="cycle.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=32)
+    answered: bool = Field(default=False)
+    answer_ref: str | None = Field(default=None, max_length=32)
+
+
+class CheckinAnswer(SQLModel, table=True):
+    """One anonymous answer: no user id, no time, a random id.
+
+    On SQLite the table has no rowid, so not even the storage order says who answered first.
+    """
+
+    __tablename__ = "checkin_answer"
+    __table_args__ = (
+        UniqueConstraint("answer_ref", "question", name="uq_checkin_answer_ref_question"),
+        Index("ix_checkin_answer_cycle", "cycle_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: str = Field(primary_key=True, max_length=32)
+    cycle_id: int = Field(foreign_key="cycle.id")
+    question: str = Field(max_length=16)  # "mood" | "adoption"
+    value: str = Field(max_length=16)
+    stakeholder_group: str | None = Field(default=None, max_length=40)
+    answer_ref: str | None = Field(default=None, max_length=32)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A DM the app owes someone. The unique `dedupe_key` is what makes "exactly once" hold
+    across restarts and replicas; a sender claims a row before posting and marks it after.
+
+    status: pending → sending → sent, or back to pending on a transient error; failed
+    (Slack refused the recipient), expired (past its window), cancelled (no longer wanted).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "due_at"),
+        Index("ix_outbox_cycle_kind", "cycle_id", "kind", "recipient"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # checkin | reminder | alert | digest | update
+    dedupe_key: str = Field(max_length=120, unique=True)
+    cycle_id: int | None = Field(default=None, foreign_key="cycle.id")
+    recipient: str = Field(max_length=32)  # a user id: DMs post with channel=user id
+    due_at: datetime = Field(sa_column=tz_column(nullable=False))
+    expires_at: datetime | None = Field(default=None, sa_column=tz_column())
+    payload: str  # JSON: {"text": ..., "blocks": [...]}
+    status: str = Field(default="pending", max_length=16)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_column=tz_column())
+    sent_at: datetime | None = Field(default=None, sa_column=tz_column())
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=64)
+    channel: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+
+
+class Lease(SQLModel, table=True):
+    """A named lock with an expiry, held through the database so it works across replicas."""
+
+    __tablename__ = "lease"
+
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str = Field(max_length=64)
     expires_at: datetime = Field(sa_column=tz_column(nullable=False))
