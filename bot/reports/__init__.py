@@ -1,0 +1,1 @@
+"""Digests, the change-lead report, exports and the anonymity rules they all obey."""

@@ -1,0 +1,346 @@
+"""Aggregates for digests, reports and exports: every count is a SQL GROUP BY.
+
+Rows never travel to Python to be counted; what comes back is at most one row per cycle,
+stakeholder group and answer value, so a year of a large company's answers costs the same
+round trip as a week of a small team's. Grouped columns come back as stored: a NULL
+stakeholder group means "no group, or a group too small to name" and is kept as `None`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVarTuple
+
+from sqlalchemy import Row, Select, String, case, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from storage.models import AnonymousFeedback, CheckinAnswer, Cycle, Participation, Person
+
+_Ts = TypeVarTuple("_Ts")
+
+
+@dataclass(frozen=True)
+class CycleRef:
+    id: int
+    week: date
+    system_name: str
+    key_task: str
+    closed: bool
+
+
+@dataclass(frozen=True)
+class ParticipationCount:
+    cycle_id: int
+    group: str | None
+    sent: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class AnswerCount:
+    cycle_id: int
+    group: str | None
+    question: str
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TextCount:
+    """Scored texts of one stakeholder group in a day window, and how many carry each theme."""
+
+    group: str | None
+    texts: int
+    flagged: int
+    themes: dict[str, int]
+
+
+@dataclass(frozen=True)
+class QuoteCandidate:
+    text: str
+    source: str
+    group: str | None
+    polarity: float
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExportedText:
+    day: date
+    source: str
+    group: str | None
+    polarity: float | None
+    label: str | None
+    themes: tuple[str, ...]
+    flagged: bool
+    text: str
+
+
+def recent_cycles(
+    session: Session,
+    *,
+    team_id: str,
+    limit: int,
+    up_to_week: date | None = None,
+    closed_only: bool = True,
+) -> list[CycleRef]:
+    """The latest cycles (up to `up_to_week`, if given), newest first.
+
+    Reports read closed cycles only by default, because the figures of an open one move
+    answer by answer (see bot/reports/anonymity.py).
+    """
+    query = select(
+        col(Cycle.id),
+        col(Cycle.week),
+        col(Cycle.system_name),
+        col(Cycle.key_task),
+        col(Cycle.closed_at),
+    ).where(col(Cycle.team_id) == team_id)
+    if up_to_week is not None:
+        query = query.where(col(Cycle.week) <= up_to_week)
+    if closed_only:
+        query = query.where(col(Cycle.closed_at).is_not(None))
+    query = query.order_by(col(Cycle.week).desc()).limit(limit)
+    return [
+        CycleRef(id=i, week=w, system_name=s, key_task=k, closed=c is not None)
+        for i, w, s, k, c in _rows(session, query)
+        if i is not None
+    ]
+
+
+def open_cycle(session: Session, *, team_id: str) -> CycleRef | None:
+    query = (
+        select(col(Cycle.id), col(Cycle.week), col(Cycle.system_name), col(Cycle.key_task))
+        .where(col(Cycle.team_id) == team_id, col(Cycle.closed_at).is_(None))
+        .order_by(col(Cycle.week).desc())
+        .limit(1)
+    )
+    for i, w, s, k in _rows(session, query):
+        if i is not None:
+            return CycleRef(id=i, week=w, system_name=s, key_task=k, closed=False)
+    return None
+
+
+def participation_by_group(
+    session: Session, *, cycle_ids: Sequence[int]
+) -> list[ParticipationCount]:
+    """Check-ins sent and answered per cycle and stakeholder group (the person's group now)."""
+    if not cycle_ids:
+        return []
+    answered = func.sum(case((col(Participation.answered), 1), else_=0))
+    query = (
+        select(
+            col(Participation.cycle_id),
+            col(Person.stakeholder_group),
+            func.count(),
+            answered,
+        )
+        .select_from(Participation)
+        .outerjoin(Person, col(Person.user_id) == col(Participation.user_id))
+        .where(col(Participation.cycle_id).in_(cycle_ids))
+        .group_by(col(Participation.cycle_id), col(Person.stakeholder_group))
+    )
+    return [
+        ParticipationCount(cycle_id=c, group=g, sent=int(n), answered=int(a or 0))
+        for c, g, n, a in _rows(session, query)
+    ]
+
+
+def participation_totals(
+    session: Session, *, cycle_ids: Sequence[int]
+) -> dict[int, tuple[int, int]]:
+    """(sent, answered) per cycle, without the join to person that a breakdown needs."""
+    if not cycle_ids:
+        return {}
+    answered = func.sum(case((col(Participation.answered), 1), else_=0))
+    query = (
+        select(col(Participation.cycle_id), func.count(), answered)
+        .where(col(Participation.cycle_id).in_(cycle_ids))
+        .group_by(col(Participation.cycle_id))
+    )
+    return {c: (int(n), int(a or 0)) for c, n, a in _rows(session, query)}
+
+
+def answer_counts(session: Session, *, cycle_ids: Sequence[int]) -> list[AnswerCount]:
+    """How many gave each answer, per cycle, stakeholder group and question.
+
+    Counts per value carry both the mood average and the adoption shares, so one scan of
+    `checkin_answer` serves every figure of a report.
+    """
+    if not cycle_ids:
+        return []
+    query = (
+        select(
+            col(CheckinAnswer.cycle_id),
+            col(CheckinAnswer.stakeholder_group),
+            col(CheckinAnswer.question),
+            col(CheckinAnswer.value),
+            func.count(),
+        )
+        .where(col(CheckinAnswer.cycle_id).in_(cycle_ids))
+        .group_by(
+            col(CheckinAnswer.cycle_id),
+            col(CheckinAnswer.question),
+            col(CheckinAnswer.stakeholder_group),
+            col(CheckinAnswer.value),
+        )
+    )
+    return [
+        AnswerCount(cycle_id=c, group=g, question=q, value=v, count=int(n))
+        for c, g, q, v, n in _rows(session, query)
+    ]
+
+
+def text_counts(
+    session: Session, *, start: date, end: date, theme_ids: Sequence[str]
+) -> list[TextCount]:
+    """Scored texts per stakeholder group for days in [start, end), with theme counts.
+
+    `themes` is a comma list; wrapping it in commas and testing `LIKE '%,id,%'` per known id
+    counts themes in the same scan on SQLite and PostgreSQL alike.
+    """
+    columns = [
+        func.sum(case((_has_theme(theme_id), 1), else_=0)).label(theme_id) for theme_id in theme_ids
+    ]
+    flagged = func.sum(case((col(AnonymousFeedback.flagged).is_(True), 1), else_=0))
+    query = (
+        select(col(AnonymousFeedback.stakeholder_group), func.count(), flagged, *columns)
+        .where(*_scored_in(start, end))
+        .group_by(col(AnonymousFeedback.stakeholder_group))
+    )
+    result: list[TextCount] = []
+    for row in _rows(session, query):
+        group, texts, flags, *themes = row
+        result.append(
+            TextCount(
+                group=group,
+                texts=int(texts),
+                flagged=int(flags or 0),
+                themes={t: int(n or 0) for t, n in zip(theme_ids, themes, strict=True)},
+            )
+        )
+    return result
+
+
+def text_counts_by_day(
+    session: Session, *, start: date, end: date
+) -> list[tuple[date, str | None, int]]:
+    """(day, stakeholder group, scored texts) for days in [start, end): export needs weeks."""
+    query = (
+        select(col(AnonymousFeedback.day), col(AnonymousFeedback.stakeholder_group), func.count())
+        .where(*_scored_in(start, end))
+        .group_by(col(AnonymousFeedback.day), col(AnonymousFeedback.stakeholder_group))
+    )
+    return [(d, g, int(n)) for d, g, n in _rows(session, query)]
+
+
+def quote_candidates(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    theme_id: str,
+    groups: Sequence[str],
+    include_ungrouped: bool,
+    limit: int,
+) -> list[QuoteCandidate]:
+    """Scored texts with `theme_id` from the allowed groups, most negative first.
+
+    Only the few the digest may quote leave the database; the readable length bounds keep a
+    one-word or pasted-log comment from standing for a theme.
+    """
+    allowed: list[ColumnElement[bool]] = []
+    if groups:
+        allowed.append(col(AnonymousFeedback.stakeholder_group).in_(groups))
+    if include_ungrouped:
+        allowed.append(col(AnonymousFeedback.stakeholder_group).is_(None))
+    if not allowed:
+        return []
+    length = func.length(col(AnonymousFeedback.text))
+    query = (
+        select(
+            col(AnonymousFeedback.text),
+            col(AnonymousFeedback.source),
+            col(AnonymousFeedback.stakeholder_group),
+            col(AnonymousFeedback.polarity),
+            col(AnonymousFeedback.themes),
+        )
+        .where(
+            *_scored_in(start, end),
+            _has_theme(theme_id),
+            or_(*allowed),
+            length >= 20,
+            length <= 400,
+        )
+        .order_by(col(AnonymousFeedback.polarity), col(AnonymousFeedback.id))
+        .limit(limit)
+    )
+    return [
+        QuoteCandidate(
+            text=text,
+            source=source,
+            group=group,
+            polarity=float(polarity or 0.0),
+            themes=_split(themes),
+        )
+        for text, source, group, polarity, themes in _rows(session, query)
+    ]
+
+
+def exported_texts(session: Session, *, start: date, end: date) -> Iterator[ExportedText]:
+    """Every text in [start, end) with its scores, streamed; the random id stays behind."""
+    query = (
+        select(
+            col(AnonymousFeedback.day),
+            col(AnonymousFeedback.source),
+            col(AnonymousFeedback.stakeholder_group),
+            col(AnonymousFeedback.polarity),
+            col(AnonymousFeedback.label),
+            col(AnonymousFeedback.themes),
+            col(AnonymousFeedback.flagged),
+            col(AnonymousFeedback.text),
+        )
+        .where(col(AnonymousFeedback.day) >= start, col(AnonymousFeedback.day) < end)
+        .order_by(col(AnonymousFeedback.day), col(AnonymousFeedback.id))
+    )
+    streamed = session.connection().execution_options(yield_per=1000).execute(query)
+    for day, source, group, polarity, label, themes, flagged, text in streamed:
+        yield ExportedText(
+            day=day,
+            source=source,
+            group=group,
+            polarity=polarity,
+            label=label,
+            themes=_split(themes),
+            flagged=bool(flagged),
+            text=text,
+        )
+
+
+def _rows(session: Session, query: Select[*_Ts]) -> Sequence[Row[*_Ts]]:
+    """Core rows straight from the connection: aggregates need none of the ORM's bookkeeping."""
+    return session.connection().execute(query).all()
+
+
+def _scored_in(start: date, end: date) -> list[ColumnElement[bool]]:
+    return [
+        col(AnonymousFeedback.day) >= start,
+        col(AnonymousFeedback.day) < end,
+        col(AnonymousFeedback.label).is_not(None),
+    ]
+
+
+def _has_theme(theme_id: str) -> ColumnElement[bool]:
+    padded = (
+        literal(",", String)
+        .concat(func.coalesce(col(AnonymousFeedback.themes), ""))
+        .concat(literal(",", String))
+    )
+    return padded.contains(f",{theme_id},", autoescape=True)
+
+
+def _split(themes: str | None) -> tuple[str, ...]:
+    return tuple(t for t in (themes or "").split(",") if t)
