@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -106,10 +107,14 @@ def main() -> None:
             workdir=workdir,
         )
         our_results = measure_app(ours, args.requests, "ours", script="app.py")
-    print(f"\n/feedback ack latency, {args.requests} signed requests per row, SQLite, "
-          f"{__import__('os').cpu_count()} cores\n")
-    print("| concurrency | ack-only Bolt p50 / p99 (ms) | /feedback p50 / p99 (ms) "
-          "| p99 ratio | ack-only req/s | /feedback req/s |")
+    print(
+        f"\n/feedback ack latency, {args.requests} signed requests per row, SQLite, "
+        f"{os.cpu_count()} cores\n"
+    )
+    print(
+        "| concurrency | ack-only Bolt p50 / p99 (ms) | /feedback p50 / p99 (ms) "
+        "| p99 ratio | ack-only req/s | /feedback req/s |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     for concurrency in CONCURRENCY:
         b50, b99, bthr = bare_results[concurrency]
