@@ -26,8 +26,11 @@ logger = logging.getLogger(__name__)
 WORKER_THREADS = 32
 
 
-def build_asgi(app: App, *, health: Callable[[], dict[str, str]]) -> Starlette:
+def build_asgi(app: App | None, *, health: Callable[[], dict[str, str]]) -> Starlette:
+    """With `app` None (Socket Mode) only /healthz is served, for the orchestrator's probes."""
+
     async def slack_events(request: Request) -> Response:
+        assert app is not None
         body = await request.body()
         try:
             bolt_request = to_bolt_request(request, body)
@@ -51,7 +54,7 @@ def build_asgi(app: App, *, health: Callable[[], dict[str, str]]) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
+            *([Route("/slack/events", slack_events, methods=["POST"])] if app else []),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,

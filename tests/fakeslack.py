@@ -57,7 +57,7 @@ BOT_NAME = "changepulse"
 
 # Form bodies carry structured arguments as JSON strings; tests want to assert on the objects.
 _JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata", "user_auth_blocks"})
-_TOKEN_PREFIXES = ("xoxb-", "xoxp-")
+_TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-")  # xapp-: apps.connections.open (Socket Mode)
 _MESSAGE_BLOCK_LIMIT = 50
 _VIEW_BLOCK_LIMIT = 100
 _MODAL_TITLE_LIMIT = 24
