@@ -111,6 +111,20 @@ def recent_cycles(
     ]
 
 
+def closed_cycle(session: Session, *, team_id: str, cycle_id: int) -> CycleRef | None:
+    query = select(
+        col(Cycle.id), col(Cycle.week), col(Cycle.system_name), col(Cycle.key_task)
+    ).where(
+        col(Cycle.id) == cycle_id,
+        col(Cycle.team_id) == team_id,
+        col(Cycle.closed_at).is_not(None),
+    )
+    for i, w, s, k in _rows(session, query):
+        if i is not None:
+            return CycleRef(id=i, week=w, system_name=s, key_task=k, closed=True)
+    return None
+
+
 def open_cycle(session: Session, *, team_id: str) -> CycleRef | None:
     query = (
         select(col(Cycle.id), col(Cycle.week), col(Cycle.system_name), col(Cycle.key_task))
