@@ -6,10 +6,9 @@ No business logic lives here.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
-import threading
 
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -104,7 +103,14 @@ def main() -> int:
 
     try:
         if settings.slack_app_token:
-            run_socket_mode(app, settings.slack_app_token)
+            # Socket Mode: events come over the socket; HTTP serves only /healthz.
+            socket_mode = SocketModeHandler(app, settings.slack_app_token)
+            socket_mode.connect()
+            logger.info("connected in Socket Mode; health on port %d", settings.port)
+            try:
+                serve(build_asgi(None, health=health), port=settings.port)
+            finally:
+                socket_mode.close()
         else:
             logger.info("serving HTTP on port %d", settings.port)
             serve(build_asgi(app, health=health), port=settings.port)
@@ -116,19 +122,6 @@ def main() -> int:
         db.dispose()
         logger.info("stopped")
     return 0
-
-
-def run_socket_mode(app: object, app_token: str) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    handler = SocketModeHandler(app, app_token)  # type: ignore[arg-type]
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    handler.connect()
-    logger.info("connected in Socket Mode")
-    stop.wait()
-    handler.close()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
@@ -415,6 +415,8 @@ def status(
         counts = _counts(session, cycle) if with_counts and cycle is not None else None
     tz = zone(person.tz if person else None, fallback=settings.default_tz)
     at = parse_clock_time(settings.checkin_time) or DEFAULT_TIME
+    if counts is not None:
+        counts = replace(counts, closes_at=counts.closes_at.astimezone(tz))
     personal = PersonalStatus(
         week=cycle.week if cycle is not None else None,
         received=taking_part is not None,

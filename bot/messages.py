@@ -56,3 +56,17 @@ CHECKIN_CLOSED = (
 )
 CHECKIN_GONE = "I can't find that check-in any more; nothing was recorded."
 CHECKIN_COMMENT_THANKS = "Your comment was recorded anonymously. Thank you!"
+
+SEND_NOW_CLOSED = (
+    "This week's check-in already ran and closed, so nothing was sent. The next one opens on "
+    "schedule (`/pulse schedule` to see or change when)."
+)
+SEND_NOW_NO_AUDIENCE = (
+    "Nobody is in the audience yet, so nothing was sent. Add people with "
+    "`/pulse audience add #channel` or `/pulse audience add @user`."
+)
+SCHEDULE_USAGE = (
+    "Usage: `/pulse schedule <weekday> <HH:MM>`, for example `/pulse schedule tue 10:00` "
+    "(24-hour clock; each person gets it at that time in their own timezone)."
+)
+SETTINGS_SAVED = "Settings saved. They apply from the next check-in."

@@ -97,14 +97,23 @@ def insert_ignoring_conflicts(
     """INSERT rows, skipping any that hit a unique constraint; returns how many were new.
 
     This is how "exactly once" is enforced for cycles, check-ins and leases: two replicas may
-    both try, the database keeps one. Works the same on SQLite and PostgreSQL.
+    both try, the database keeps one. Works the same on SQLite and PostgreSQL. Keep batches
+    to a few hundred rows (SQLite caps the number of bound parameters).
     """
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = model.__table__  # type: ignore[attr-defined]
-    result = cast(CursorResult[Any], session.execute(insert(table).on_conflict_do_nothing(), rows))
+    # One multi-row VALUES statement (executemany's row count is not exact on psycopg), and
+    # SQLAlchemy only reports an INSERT's row count when asked to keep it.
+    statement = (
+        insert(table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execution_options(preserve_rowcount=True)
+    )
+    result = cast(CursorResult[Any], session.execute(statement))
     return int(result.rowcount or 0)
 
 

@@ -110,7 +110,7 @@ def checkin_closed_message() -> dict[str, Any]:
     return message(messages.CHECKIN_CLOSED, [section(":lock: " + messages.CHECKIN_CLOSED)])
 
 
-def comment_modal(*, cycle_id: int, private_metadata: str) -> dict[str, Any]:
+def comment_modal(*, private_metadata: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": COMMENT_MODAL,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, time
+from typing import TYPE_CHECKING, Any
 
 from bot.blocks import Block, context, message, section
 from bot.mrkdwn import escape
+
+if TYPE_CHECKING:
+    from bot.checkins import CycleCounts, PersonalStatus
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,13 @@ USAGES: tuple[Usage, ...] = (
     Usage("audience", "who is in the audience", manage=True),
     Usage("group set <group> @user…", "put people in a stakeholder group", manage=True),
     Usage("groups", "list stakeholder groups and their members", manage=True),
+    Usage(
+        "schedule <weekday> <HH:MM>",
+        "when check-ins go out, in each person's own timezone",
+        manage=True,
+    ),
+    Usage("send-now", "send this week's check-in to the audience now", manage=True),
+    Usage("settings", "system name, key task, reminder delay, group size", manage=True),
 )
 
 
@@ -81,3 +92,75 @@ def audience_message(
             + ". Invite me there with `/invite @Change Pulse`."
         )
     return text_message(text)
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%A} {moment.day} {moment:%B} at {moment:%H:%M}"
+
+
+def status_message(
+    *, roles: str, personal: PersonalStatus, counts: CycleCounts | None
+) -> dict[str, Any]:
+    """Everyone learns whether they answered; the lead also gets the open cycle's counts."""
+    if personal.week is None:
+        mine = (
+            "No check-in is open right now. Your next one arrives "
+            f"{_when(personal.next_checkin)}, your time."
+        )
+    elif personal.answered:
+        mine = (
+            ":white_check_mark: You have answered this week's check-in. Thank you! You can "
+            "still change your answers from the message until it closes."
+        )
+    elif personal.received:
+        mine = (
+            "You haven't answered this week's check-in yet. It's in your DMs from Change "
+            "Pulse and takes ten seconds."
+        )
+    else:
+        mine = "This week's check-in is open, but you are not in its audience."
+    blocks = [section(f"You are: *{roles}*.\n{mine}")]
+    if counts is not None:
+        share = round(100 * counts.answered / counts.people) if counts.people else 0
+        lines = [
+            f"*This week's check-in* (week of {counts.week.day} {counts.week:%B}, closes "
+            f"{_when(counts.closes_at)} your time)",
+            f"• sent to *{counts.sent}* of {counts.people} people"
+            + (f", {counts.waiting} still on their way" if counts.waiting else ""),
+            f"• answered: *{counts.answered}* ({share}%)",
+            f"• reminders sent: {counts.reminders_sent}",
+        ]
+        if counts.undeliverable:
+            lines.append(
+                f"• could not be delivered: {counts.undeliverable} (deactivated accounts, "
+                "or Change Pulse was down past the grace window)"
+            )
+        blocks.append(section("\n".join(lines)))
+    return message(f"You are: {roles}. {mine}", blocks)
+
+
+def schedule_message(*, weekday: str, at: time, next_checkin: datetime) -> dict[str, Any]:
+    return text_message(
+        f"Check-ins now go out every *{weekday.capitalize()} at {at:%H:%M}*, in each person's "
+        f"own timezone. Yours is next on {_when(next_checkin)}. A check-in that is already "
+        "open is not affected."
+    )
+
+
+def send_now_message(*, recipients: int, queued: int, created: bool, rate: float) -> dict[str, Any]:
+    minutes = queued / rate / 60
+    pace = (
+        f" At {rate:g} a second that takes about {max(1, round(minutes))} minute(s)."
+        if minutes >= 1
+        else ""
+    )
+    if created:
+        return text_message(
+            f":rocket: Sending this week's check-in to *{recipients}* people now.{pace} "
+            "`/pulse status` shows progress."
+        )
+    return text_message(
+        f"This week's check-in is already open for {recipients} people; the "
+        f"{queued} who had not got it yet are being sent it now.{pace} `/pulse status` shows "
+        "progress."
+    )

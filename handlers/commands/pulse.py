@@ -10,15 +10,20 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import audience, messages, roles
+from bot import audience, checkins, messages, roles, team_settings
 from bot.blocks.pulse import (
     audience_message,
     groups_message,
     help_message,
     mention_list,
+    schedule_message,
+    send_now_message,
+    status_message,
     text_message,
 )
+from bot.blocks.settings import settings_modal
 from bot.roles import Caller
+from bot.schedule import WEEKDAYS, parse_clock_time, parse_weekday
 from bot.services import Services
 from handlers.context import services, set_outcome
 from handlers.parsing import parse_targets
@@ -33,6 +38,7 @@ class Subcommand:
     run: Callable[[Services, Caller, list[str]], Answer]
     manage: bool = True
     slow: bool = False  # calls Slack; answered after the ack via response_url
+    opens_modal: bool = False  # `run` builds a view, opened after the ack with the trigger id
 
 
 def _help(pulse: Services, caller: Caller, args: list[str]) -> Answer:
@@ -49,8 +55,41 @@ def _status(pulse: Services, caller: Caller, args: list[str]) -> Answer:
         )
         if held
     ]
-    you = ", ".join(roles_held) if roles_held else "participant"
-    return text_message(f"You are: *{you}*. No check-in is open yet this week.")
+    personal, counts = checkins.status(pulse, user_id=caller.user_id, with_counts=caller.can_manage)
+    return status_message(
+        roles=", ".join(roles_held) if roles_held else "participant",
+        personal=personal,
+        counts=counts,
+    )
+
+
+def _schedule(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    weekday = parse_weekday(args[0]) if len(args) == 2 else None
+    at = parse_clock_time(args[1]) if len(args) == 2 else None
+    if weekday is None or at is None:
+        return text_message(messages.SCHEDULE_USAGE)
+    upcoming = checkins.set_schedule(pulse, weekday=weekday, at=at, user_id=caller.user_id)
+    return schedule_message(weekday=WEEKDAYS[weekday], at=at, next_checkin=upcoming)
+
+
+def _send_now(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    result = checkins.send_now(pulse)
+    if result.fanout is None:
+        return text_message(
+            messages.SEND_NOW_CLOSED
+            if result.problem == "closed"
+            else messages.SEND_NOW_NO_AUDIENCE
+        )
+    return send_now_message(
+        recipients=result.fanout.recipients,
+        queued=result.fanout.queued,
+        created=result.fanout.created,
+        rate=pulse.settings.changepulse_send_rate,
+    )
+
+
+def _settings_modal(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    return settings_modal(values=team_settings.current(pulse))
 
 
 def _users_or_error(args: list[str], usage: str) -> tuple[list[str], Answer | None]:
@@ -162,6 +201,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "audience": Subcommand(_audience, slow=True),
     "group": Subcommand(_group),
     "groups": Subcommand(_groups),
+    "schedule": Subcommand(_schedule),
+    "send-now": Subcommand(_send_now, slow=True),
+    "settings": Subcommand(_settings_modal, opens_modal=True),
 }
 
 
@@ -189,6 +231,10 @@ def ack_pulse(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         ack(**text_message(messages.NOT_ALLOWED.format(subcommand=name)))
         return
     set_outcome(context, name)
+    if sub.opens_modal:
+        pulse.background.submit(_open_modal, pulse, sub, caller, command["trigger_id"])
+        ack()
+        return
     if sub.slow:
         ack(text="On it…")
         return
@@ -206,6 +252,13 @@ def answer_slow(command: dict[str, Any], context: BoltContext, respond: Respond)
         logger.exception("/pulse %s failed", name)
         answer = text_message(messages.ERROR_GENERIC)
     respond(replace_original=True, **answer)
+
+
+def _open_modal(pulse: Services, sub: Subcommand, caller: Caller, trigger_id: str) -> None:
+    try:
+        pulse.client.views_open(trigger_id=trigger_id, view=sub.run(pulse, caller, []))
+    except Exception:
+        logger.exception("could not open a /pulse modal")
 
 
 def register(app: App) -> None:

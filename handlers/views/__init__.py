@@ -1,7 +1,9 @@
 from slack_bolt import App
 
-from handlers.views import feedback_modal
+from handlers.views import checkin_comment, feedback_modal, pulse_settings
 
 
 def register(app: App) -> None:
     feedback_modal.register(app)
+    checkin_comment.register(app)
+    pulse_settings.register(app)
