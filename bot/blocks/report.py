@@ -133,7 +133,7 @@ def _alerts(report: Report) -> str:
     text = f"*Resistance alerts:* {flagged} in that week"
     if report.in_progress is not None:
         text += f", {report.in_progress.flagged} so far this week"
-    return text + ". Each was sent to you as it was batched."
+    return text + ", each already sent to you in an alert batch."
 
 
 def _in_progress_blocks(in_progress: InProgress | None) -> list[Block]:
