@@ -1,0 +1,132 @@
+"""Sentiment and resistance-theme scoring of one comment: pure, deterministic, thread-safe.
+
+`analyze` is what the rest of the app calls; everything it needs (TextBlob's and VADER's
+lexicons, our rule files) is loaded once at import, so a call touches no disk, network or
+shared mutable state.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.analysis._regex import SHARED_INDEX
+from bot.analysis.language import detect_language
+from bot.analysis.sentiment import (
+    STRONG_NEGATIVE,
+    expand_slack_emoji,
+    label_for,
+    score_english,
+    score_foreign,
+)
+from bot.analysis.themes import RULES, THEME_IDS, Theme
+
+__all__ = ["Analysis", "THEMES", "THEME_IDS", "Theme", "analyze", "tactic_for"]
+
+# Longer comments are scored on their beginning: enough for any real feedback, and it keeps a
+# pasted log file from stalling the scoring worker.
+MAX_CHARS = 5000
+
+THEMES: Mapping[str, Theme] = RULES.themes
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u00a0": " ",
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t]+")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    polarity: float
+    label: str
+    subjectivity: float
+    themes: tuple[str, ...]
+    flagged: bool
+    reason: str
+    language: str
+    confident: bool
+
+
+def tactic_for(theme_id: str) -> str:
+    """The suggested tactic for a theme id; KeyError for an unknown id."""
+    return THEMES[theme_id].tactic
+
+
+def _normalise(text: str) -> str:
+    text = text[:MAX_CHARS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _flag(polarity: float, label: str, themes: tuple[str, ...]) -> tuple[bool, str]:
+    """Resistance is a strongly negative comment, or a non-positive one with a theme.
+
+    A positive comment with a small gripe ("love it, just wish it didn't log me out") still
+    carries its theme into the digest, but it is not an alert.
+    """
+    parts: list[str] = []
+    strong = polarity <= STRONG_NEGATIVE
+    if strong:
+        parts.append(f"strongly negative ({polarity:+.2f})")
+    themed = bool(themes) and label != "pos"
+    if themed:
+        titles = ", ".join(THEMES[t].title.lower() for t in themes)
+        parts.append(f"theme: {titles}")
+    if not parts:
+        if themes:
+            return False, f"positive ({polarity:+.2f}), minor theme only"
+        return False, f"{label} ({polarity:+.2f})"
+    return True, "; ".join(parts)
+
+
+def analyze(text: str) -> Analysis:
+    """Score one comment. Never raises for any str input."""
+    if not isinstance(text, str):
+        raise TypeError("analyze() takes a str")
+    clean = _normalise(expand_slack_emoji(text[: MAX_CHARS * 2]))
+    if not clean:
+        return Analysis(0.0, "neu", 0.0, (), False, "empty", "en", False)
+    lowered = clean.lower()
+    language = detect_language(clean)
+    hits = SHARED_INDEX.owners_matching(lowered)  # one walk for theme rules and lexicon cues
+    themes = RULES.tag(lowered, hits)
+    if language == "en":
+        score = score_english(clean, lowered, len(themes), hits)
+    else:
+        score = score_foreign(lowered, len(themes))
+    label = label_for(score.polarity)
+    flagged, reason = _flag(score.polarity, label, themes)
+    confident = language == "en" and score.evidence
+    if language != "en":
+        reason = f"{reason}; language {language}, not scored as English"
+    return Analysis(
+        polarity=score.polarity,
+        label=label,
+        subjectivity=score.subjectivity,
+        themes=themes,
+        flagged=flagged,
+        reason=reason,
+        language=language,
+        confident=confident,
+    )

@@ -1,0 +1,221 @@
+"""Polarity for rollout feedback: TextBlob at the core, corrected where it is known to fail.
+
+TextBlob alone calls "the new tool is slower and keeps crashing" positive ("new" is its only
+known word) and "now I enter everything twice" neutral (no known word at all). VADER adds
+intensity, emoji, capitals and "but" handling; the domain lexicon (lexicon.toml) adds the
+way people complain about work software. The weights were set on development data from
+several sources and rounded, so no single source dominates.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textblob.en import sentiment as _textblob_sentiment  # what TextBlob(text).sentiment runs
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from bot.analysis._regex import SHARED_INDEX, RuleIndex
+
+_LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
+
+# Blend of the three signals; see evaluate.py for how they were checked.
+W_TEXTBLOB = 0.45
+W_VADER = 0.7
+W_CUES = 1.4
+W_THEME = -0.12  # per theme, at most two: themed comments lean negative
+NEG_THRESHOLD = -0.02
+POS_THRESHOLD = 0.12
+STRONG_NEGATIVE = -0.5
+
+
+@dataclass(frozen=True)
+class _Cue:
+    owner: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    neutral: frozenset[str]
+    index: RuleIndex
+    cues: tuple[_Cue, ...]
+    question: int
+    question_scale: float
+    sarcasm_always: int
+    sarcasm_if_negative: int
+    foreign_negative: re.Pattern[str]
+    foreign_positive: re.Pattern[str]
+    slack_emoji: re.Pattern[str]
+    slack_emoji_map: dict[str, str]
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+    )
+
+
+def _load(path: Path = _LEXICON_PATH, index: RuleIndex | None = None) -> _Lexicon:
+    with path.open("rb") as fh:
+        raw: dict[str, Any] = tomllib.load(fh)
+    emoji: dict[str, str] = raw.get("slack_emoji", {})
+    index = index if index is not None else RuleIndex()
+
+    def owner(patterns: str | list[str], where: str) -> int:
+        return index.add([patterns] if isinstance(patterns, str) else list(patterns), where)[0]
+
+    return _Lexicon(
+        neutral=frozenset(raw["neutral"]["words"]),
+        index=index,
+        cues=tuple(
+            _Cue(owner(c["pattern"], f"{path.name} cue"), float(c["weight"])) for c in raw["cue"]
+        ),
+        question=owner(raw["neutrality"]["question"], f"{path.name} [neutrality]"),
+        question_scale=float(raw["neutrality"]["question_scale"]),
+        sarcasm_always=owner(raw["sarcasm"]["always"], f"{path.name} [sarcasm]"),
+        sarcasm_if_negative=owner(raw["sarcasm"]["if_negative"], f"{path.name} [sarcasm]"),
+        foreign_negative=_words(raw["foreign"]["negative"]),
+        foreign_positive=_words(raw["foreign"]["positive"]),
+        slack_emoji=re.compile("|".join(re.escape(k) for k in emoji) or r"(?!)"),
+        slack_emoji_map=emoji,
+    )
+
+
+LEXICON = _load(index=SHARED_INDEX)
+_VADER = SentimentIntensityAnalyzer()
+_textblob_sentiment("warm up")  # load TextBlob's lexicon now, not racily in a worker thread
+
+
+@dataclass(frozen=True)
+class SentimentScore:
+    polarity: float
+    subjectivity: float
+    textblob: float
+    vader: float
+    cues: float
+    evidence: bool  # did any lexicon (ours, TextBlob's, VADER's) recognise anything?
+
+
+def _textblob(text: str) -> tuple[float, float, bool]:
+    """TextBlob's polarity and subjectivity, minus words that are only descriptive here."""
+    score = _textblob_sentiment(text)
+    pol = subj = 0.0
+    n = 0
+    for words, p, s, _label in score.assessments:
+        heads = [w for w in words if w not in ("!", "not", "no", "never", "n't")]
+        if heads and heads[-1] in LEXICON.neutral:
+            continue
+        pol += p
+        subj += s
+        n += 1
+    if n == 0:
+        return 0.0, 0.0, bool(score.assessments)
+    return pol / n, subj / n, True
+
+
+def expand_slack_emoji(text: str) -> str:
+    if ":" not in text:
+        return text
+    return LEXICON.slack_emoji.sub(lambda m: LEXICON.slack_emoji_map[m.group(0)], text)
+
+
+def _clamp(value: float, low: float = -1.0, high: float = 1.0) -> float:
+    return max(low, min(high, value))
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The raw signals for one English comment, before they are blended."""
+
+    textblob: float
+    subjectivity: float
+    textblob_evidence: bool
+    vader: float
+    cues: float
+    negative_cue: bool
+    sarcasm: bool
+    sarcasm_if_negative: bool
+    question: bool
+
+
+def signals(text: str, lowered: str, hits: Mapping[int, int] | None = None) -> Signals:
+    """`hits` is `LEXICON.index.owners_matching(lowered)` when the caller already has it."""
+    if hits is None:
+        hits = LEXICON.index.owners_matching(lowered)
+    tb, subjectivity, tb_evidence = _textblob(text)
+    vd = _VADER.polarity_scores(text)["compound"]
+    cues = 0.0
+    negative_cue = False
+    for cue in LEXICON.cues:
+        if cue.owner in hits:
+            cues += cue.weight
+            negative_cue = negative_cue or cue.weight < 0
+    return Signals(
+        textblob=tb,
+        subjectivity=subjectivity,
+        textblob_evidence=tb_evidence,
+        vader=vd,
+        cues=_clamp(cues, -0.9, 0.9),
+        negative_cue=negative_cue,
+        sarcasm=LEXICON.sarcasm_always in hits,
+        sarcasm_if_negative=LEXICON.sarcasm_if_negative in hits,
+        question=LEXICON.question in hits,
+    )
+
+
+def blend(sig: Signals, theme_count: int) -> SentimentScore:
+    polarity = W_TEXTBLOB * sig.textblob + W_VADER * sig.vader + W_CUES * sig.cues
+    polarity += W_THEME * min(theme_count, 2)
+    subjectivity = sig.subjectivity
+    if sig.sarcasm or ((sig.negative_cue or theme_count) and sig.sarcasm_if_negative):
+        # Praise words in a sarcastic comment count against it.
+        polarity = -abs(polarity) - 0.3
+        subjectivity = max(subjectivity, 0.6)
+    if sig.question and not sig.negative_cue and polarity > -0.4:
+        polarity *= LEXICON.question_scale
+    if sig.cues:
+        subjectivity += 0.1 * abs(sig.cues)
+    evidence = sig.textblob_evidence or sig.vader != 0.0 or sig.cues != 0.0 or theme_count > 0
+    return SentimentScore(
+        polarity=round(_clamp(polarity), 4),
+        subjectivity=round(_clamp(subjectivity, 0.0, 1.0), 4),
+        textblob=sig.textblob,
+        vader=sig.vader,
+        cues=sig.cues,
+        evidence=evidence,
+    )
+
+
+def score_english(
+    text: str, lowered: str, theme_count: int, hits: Mapping[int, int] | None = None
+) -> SentimentScore:
+    """Blend TextBlob, VADER and domain cues; `lowered` is the normalised lower-case text."""
+    return blend(signals(text, lowered, hits), theme_count)
+
+
+def score_foreign(lowered: str, theme_count: int) -> SentimentScore:
+    """A rough lean for German/French/Spanish: a handful of words, never called confident."""
+    neg = len(LEXICON.foreign_negative.findall(lowered))
+    pos = len(LEXICON.foreign_positive.findall(lowered))
+    polarity = 0.3 * (pos - neg) + W_THEME * 2 * min(theme_count, 2)
+    return SentimentScore(
+        polarity=round(_clamp(polarity), 4),
+        subjectivity=0.5 if (pos or neg) else 0.0,
+        textblob=0.0,
+        vader=0.0,
+        cues=0.0,
+        evidence=bool(pos or neg or theme_count),
+    )
+
+
+def label_for(polarity: float) -> str:
+    if polarity <= NEG_THRESHOLD:
+        return "neg"
+    if polarity >= POS_THRESHOLD:
+        return "pos"
+    return "neu"

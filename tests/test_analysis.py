@@ -1,0 +1,249 @@
+"""Tests of the pure scorer (bot.analysis.analyze): contract, known TextBlob failures, themes,
+languages, hostile input, and the dev-set scores read in place from ../shared/data."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from textblob import TextBlob
+
+from bot.analysis import THEMES, Analysis, analyze, tactic_for
+from bot.analysis.evaluate import prf, sentiment_result, theme_report
+from bot.analysis.sentiment import _textblob_sentiment
+from bot.analysis.themes import THEME_IDS
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+ROLLOUT_DEV = REPO_ROOT.parent / "shared" / "data" / "rollout" / "dev.jsonl"
+
+CANONICAL = (
+    "old_way_faster",
+    "double_work",
+    "fear_incompetence",
+    "purpose_unclear",
+    "workflow_broken",
+    "back_to_old_tools",
+    "technical_problem",
+)
+
+
+def test_contract_shape() -> None:
+    result = analyze("The new tool is slower and keeps crashing")
+    assert isinstance(result, Analysis)
+    assert dataclasses.is_dataclass(result)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.label = "pos"  # type: ignore[misc]
+    assert -1.0 <= result.polarity <= 1.0
+    assert 0.0 <= result.subjectivity <= 1.0
+    assert result.label in {"neg", "neu", "pos"}
+    assert isinstance(result.themes, tuple)
+    assert isinstance(result.reason, str) and result.reason
+
+
+def test_themes_mapping_and_tactics() -> None:
+    assert tuple(THEMES) == CANONICAL == THEME_IDS
+    assert THEMES["old_way_faster"].title == "Old way was faster"
+    assert "champion" in tactic_for("fear_incompetence")
+    assert "IT support" in tactic_for("technical_problem")
+    for theme_id in CANONICAL:
+        assert THEMES[theme_id].title and tactic_for(theme_id)
+    with pytest.raises(KeyError):
+        tactic_for("not_a_theme")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new tool is slower and keeps crashing",
+        "the old system was faster",
+        "now I enter everything twice",
+        "Used to take 5 minutes, now it takes most of the afternoon",
+        "why did we even change this",
+    ],
+)
+def test_known_textblob_failures_score_negative(text: str) -> None:
+    assert analyze(text).label == "neg"
+
+
+def test_plain_textblob_really_fails_on_these() -> None:
+    # The reason this module exists; if TextBlob ever fixes it, the tests above still hold.
+    assert TextBlob("The new tool is slower and keeps crashing").sentiment.polarity > 0
+    assert TextBlob("now I enter everything twice").sentiment.polarity == 0
+
+
+def test_textblob_core_is_textblob() -> None:
+    text = "Great tool, but the report screen is awful"
+    assert tuple(_textblob_sentiment(text))[:2] == tuple(TextBlob(text).sentiment)
+
+
+def test_old_way_faster() -> None:
+    result = analyze("the old system was faster")
+    assert "old_way_faster" in result.themes
+    assert result.label == "neg"
+    assert result.flagged
+    assert "old way was faster" in result.reason
+
+
+def test_double_work() -> None:
+    assert "double_work" in analyze("now I enter everything twice").themes
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("Half the team has gone back to Excel for the rota", "back_to_old_tools"),
+        ("I'm nervous I'll delete a customer record by mistake", "fear_incompetence"),
+        ("Nobody consulted the night shift before choosing this", "purpose_unclear"),
+        ("We can't assign a job to two engineers anymore", "workflow_broken"),
+        ("App crashes every time I open an attachment", "technical_problem"),
+        ("Finance still wants the monthly numbers in a spreadsheet as well", "double_work"),
+        ("takes me twice as long to close a ticket as it did last month", "old_way_faster"),
+    ],
+)
+def test_each_theme(text: str, theme: str) -> None:
+    assert theme in analyze(text).themes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the login page got fixed yesterday, works fine now",
+        "The new tool is much faster than the old one",
+        "Paper forms are finally gone and nobody misses them",
+        "The crash on Monday was resolved within an hour",
+        "The heating on floor two is broken again",
+        "I emailed the champions to say thanks",
+        "Our workflow maps onto it nicely",
+    ],
+)
+def test_hard_negatives_not_tagged(text: str) -> None:
+    assert analyze(text).themes == ()
+
+
+def test_positive_with_minor_gripe_is_not_flagged() -> None:
+    result = analyze("Love it, really great tool. Only wish it didn't log me out so often.")
+    assert result.label == "pos"
+    assert "technical_problem" in result.themes
+    assert not result.flagged
+
+
+def test_themes_are_valid_and_ordered() -> None:
+    result = analyze(
+        "Still reconciling in Excel and then typing it all into the new system twice, "
+        "and it crashes. Nobody asked us."
+    )
+    assert set(result.themes) <= set(CANONICAL)
+    assert list(result.themes) == sorted(result.themes, key=CANONICAL.index)
+    assert len(result.themes) >= 3
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Das neue System ist viel zu langsam und ich finde nichts", "de"),
+        ("Je ne comprends pas pourquoi on a changé de logiciel", "fr"),
+        ("No me gusta el nuevo sistema, es muy lento", "es"),
+        ("¿Dónde está el manual del sistema nuevo?", "es"),
+    ],
+)
+def test_non_english_is_not_confident(text: str, lang: str) -> None:
+    result = analyze(text)
+    assert result.language == lang
+    assert result.confident is False
+    assert not (result.label == "neu" and result.confident)
+
+
+def test_english_is_confident() -> None:
+    result = analyze("The new scheduling screen is brilliant, saves me an hour a week")
+    assert result.language == "en"
+    assert result.confident
+    assert result.label == "pos"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\u200b\u200b"])
+def test_empty(text: str) -> None:
+    result = analyze(text)
+    assert result.label == "neu"
+    assert result.themes == ()
+    assert result.polarity == 0.0
+    assert not result.flagged
+    assert not result.confident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 200_000,
+        "crash " * 50_000,
+        "\x00\x01\x02 null bytes \x7f",
+        "<!channel> <@U123> &amp; <https://evil|click>",
+        "Z̸̡̢̛a̵̢͠l̷̨g̴o̵ text 🙃🙃🙃 \ud7ff \U0001f600" * 100,
+        "(" * 10_000 + "twice" + ")" * 10_000,
+        "used to " * 5000 + "now " * 5000,
+        "?" * 10_000,
+        ":tada: :thumbsdown: :not_an_emoji:",
+        "ß" * 1000,
+        "\r\n".join(["line"] * 5000),
+    ],
+)
+def test_hostile_input_does_not_crash(text: str) -> None:
+    result = analyze(text)
+    assert -1.0 <= result.polarity <= 1.0
+    assert 0.0 <= result.subjectivity <= 1.0
+    assert result.label in {"neg", "neu", "pos"}
+    assert set(result.themes) <= set(CANONICAL)
+
+
+def test_non_str_is_rejected() -> None:
+    with pytest.raises(TypeError):
+        analyze(None)  # type: ignore[arg-type]
+
+
+def test_deterministic_and_thread_safe() -> None:
+    texts = [
+        f"comment {i}: the old way was faster and it keeps crashing" if i % 2 else f"nice {i}"
+        for i in range(200)
+    ]
+    expected = [analyze(t) for t in texts]
+    results: list[list[Analysis]] = [[] for _ in range(4)]
+
+    def work(slot: int) -> None:
+        results[slot] = [analyze(t) for t in texts]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(r == expected for r in results)
+
+
+def test_prf_helper() -> None:
+    result = prf([True, True, False, False], [True, False, True, False])
+    assert result.precision == result.recall == result.f1 == 0.5
+
+
+# Measured on dev.jsonl when these thresholds were set: theme macro F1 0.96, negative F1 0.81.
+# The thresholds leave a margin for small rule changes; the held-back set will score lower.
+MIN_DEV_THEME_MACRO_F1 = 0.85
+MIN_DEV_NEGATIVE_F1 = 0.75
+MAX_DEV_HARD_NEGATIVE_SHARE = 0.15
+
+
+@pytest.mark.skipif(
+    not ROLLOUT_DEV.is_file(), reason=f"rollout dev data not found at {ROLLOUT_DEV} (read in place)"
+)
+def test_rollout_dev_scores() -> None:
+    with ROLLOUT_DEV.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    analyses = [analyze(row["text"]) for row in rows]
+    themes = theme_report(rows, [a.themes for a in analyses])
+    sentiment = sentiment_result([row["label"] for row in rows], [a.label for a in analyses])
+    assert themes.macro_f1 >= MIN_DEV_THEME_MACRO_F1
+    assert sentiment.neg.f1 >= MIN_DEV_NEGATIVE_F1
+    if themes.hard_negatives:
+        share = themes.hard_negatives_tagged / themes.hard_negatives
+        assert share <= MAX_DEV_HARD_NEGATIVE_SHARE
