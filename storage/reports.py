@@ -64,7 +64,7 @@ class QuoteCandidate:
     source: str
     group: str | None
     polarity: float
-    themes: tuple[str, ...]
+    theme: str  # the theme it stands for
 
 
 @dataclass(frozen=True)
@@ -256,51 +256,66 @@ def quote_candidates(
     *,
     start: date,
     end: date,
-    theme_id: str,
+    theme_ids: Sequence[str],
     groups: Sequence[str],
     include_ungrouped: bool,
-    limit: int,
+    per_theme: int,
 ) -> list[QuoteCandidate]:
-    """Scored texts with `theme_id` from the allowed groups, most negative first.
+    """Up to `per_theme` scored texts for each of `theme_ids`, most negative first, from the
+    allowed groups, in one scan of the week.
 
-    Only the few the digest may quote leave the database; the readable length bounds keep a
-    one-word or pasted-log comment from standing for a theme.
+    A text tagged with several of the themes stands for the first of them, so no text is a
+    candidate twice. Only the few the digest may quote leave the database; the length bounds
+    keep a one-word or pasted-log comment from standing for a theme.
     """
     allowed: list[ColumnElement[bool]] = []
     if groups:
         allowed.append(col(AnonymousFeedback.stakeholder_group).in_(groups))
     if include_ungrouped:
         allowed.append(col(AnonymousFeedback.stakeholder_group).is_(None))
-    if not allowed:
+    if not allowed or not theme_ids:
         return []
     length = func.length(col(AnonymousFeedback.text))
-    query = (
+    theme = case(*((_has_theme(t), literal(t, String)) for t in theme_ids)).label("theme")
+    matching = (
         select(
             col(AnonymousFeedback.text),
             col(AnonymousFeedback.source),
             col(AnonymousFeedback.stakeholder_group),
             col(AnonymousFeedback.polarity),
-            col(AnonymousFeedback.themes),
+            theme,
+            func.row_number()
+            .over(
+                partition_by=theme,
+                order_by=(col(AnonymousFeedback.polarity), col(AnonymousFeedback.id)),
+            )
+            .label("rank"),
         )
         .where(
             *_scored_in(start, end),
-            _has_theme(theme_id),
+            or_(*(_has_theme(t) for t in theme_ids)),
             or_(*allowed),
             length >= 20,
             length <= 400,
         )
-        .order_by(col(AnonymousFeedback.polarity), col(AnonymousFeedback.id))
-        .limit(limit)
+        .subquery()
+    )
+    query = (
+        select(
+            matching.c.text,
+            matching.c.source,
+            matching.c.stakeholder_group,
+            matching.c.polarity,
+            matching.c.theme,
+        )
+        .where(matching.c.rank <= per_theme)
+        .order_by(matching.c.theme, matching.c.rank)
     )
     return [
         QuoteCandidate(
-            text=text,
-            source=source,
-            group=group,
-            polarity=float(polarity or 0.0),
-            themes=_split(themes),
+            text=text, source=source, group=group, polarity=float(polarity or 0.0), theme=theme
         )
-        for text, source, group, polarity, themes in _rows(session, query)
+        for text, source, group, polarity, theme in _rows(session, query)
     ]
 
 

@@ -24,6 +24,7 @@ from bot.reports.anonymity import (
     may_quote,
     min_group_size,
     suppress_breakdown,
+    total_shown,
 )
 
 MIN = 5
@@ -203,6 +204,19 @@ def test_breakdown_with_every_group_small_shows_only_a_large_enough_total() -> N
     breakdown = suppress_breakdown({"a": 2, "b": 2, "c": 2}, min_group_size=MIN)
     assert breakdown.total and not breakdown.groups
     assert suppress_breakdown({"a": 2, "b": 2}, min_group_size=MIN).total is False
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_a_breakdown_shows_its_total_exactly_when_it_is_large_enough(seed: int) -> None:
+    """What lets trends show per-cycle totals without rebuilding every breakdown."""
+    rng = random.Random(seed)
+    counts: dict[str | None, int] = {
+        f"g{i}": rng.choice([0, 1, 2, 3, 4, 5, 7, 20]) for i in range(rng.randint(0, 8))
+    }
+    if rng.random() < 0.5:
+        counts[None] = rng.randint(0, 6)
+    breakdown = suppress_breakdown(counts, min_group_size=MIN)
+    assert breakdown.total == total_shown(sum(counts.values()), min_group_size=MIN)
 
 
 def test_breakdown_of_nobody_shows_nothing() -> None:

@@ -190,18 +190,36 @@ def test_quote_candidates_come_only_from_allowed_groups_and_readable_lengths(
     seed.texts(WEEK0, "ops", 3, themes="double_work", text="I enter everything twice, case {i}")
     seed.texts(WEEK0, "execs", 3, themes="double_work", text="Executives double entry {i} here")
     seed.texts(WEEK0, "ops", 1, themes="double_work", text="short")
+    seed.texts(
+        WEEK0,
+        "ops",
+        2,
+        themes="double_work,technical_problem",
+        text="Twice the work and it crashes {i}",
+        polarity=-0.9,
+    )
+    seed.texts(WEEK0, "ops", 1, themes="technical_problem", text="It crashes on every save!")
     with db.session() as session:
         found = reports.quote_candidates(
             session,
             start=WEEK0,
             end=WEEK0 + timedelta(days=7),
-            theme_id="double_work",
+            theme_ids=["technical_problem", "double_work"],
             groups=["ops"],
             include_ungrouped=False,
-            limit=2,
+            per_theme=2,
         )
-    assert len(found) == 2
-    assert all(q.group == "ops" and "twice" in q.text for q in found)
+    assert all(q.group == "ops" for q in found)
+    by_theme: dict[str, list[str]] = {}
+    for q in found:
+        by_theme.setdefault(q.theme, []).append(q.text)
+    # The two texts with both themes stand for the first theme asked for, most negative first.
+    assert sorted(by_theme["technical_problem"]) == [
+        "Twice the work and it crashes 0",
+        "Twice the work and it crashes 1",
+    ]
+    assert len(by_theme["double_work"]) == 2
+    assert all("twice, case" in text for text in by_theme["double_work"])
 
 
 def _seed_closed_week(seed: Seeder, week: date, *, managers_mood: list[str], execs: int = 2) -> int:

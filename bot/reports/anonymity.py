@@ -124,6 +124,17 @@ class Breakdown:
 _TOTAL_KEY = ("total",)
 
 
+def total_shown(respondents: int, *, min_group_size: int) -> bool:
+    """Whether a breakdown's total is shown, without building the breakdown.
+
+    `suppress_breakdown` shows a total exactly when it reaches the minimum: a region too
+    small can only be hidden groups, and hiding any shown group (each at least the minimum,
+    never more than the total) merges into it and fixes it, so the total is never the cell
+    given up. Trends use this to show only totals, consistently with the breakdowns.
+    """
+    return respondents >= min_group_size
+
+
 def suppress_breakdown(counts: Mapping[str | None, int], *, min_group_size: int) -> Breakdown:
     """Apply the rules to a total and its groups (`None` is the pool of small groups).
 

@@ -34,7 +34,6 @@ MAX_QUOTES = 3
 MAX_HELP_GROUPS = 3
 MOOD_VALUES = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 ADOPTION_VALUES = ("yes", "partly", "no")
-_QUOTE_CANDIDATES_PER_THEME = 5
 
 
 @dataclass(frozen=True)
@@ -321,21 +320,39 @@ def trend(
 ) -> tuple[TrendPoint, ...]:
     """Whole-audience figures per cycle, oldest first; a cycle too small to show is a gap.
 
-    Totals only: per cycle these are the same cells the breakdown shows as its total, and a
-    total is never the cell suppression gives up (it always has the most respondents).
+    Each point is the total cell of that cycle's breakdown, which suppression shows exactly
+    when it is large enough (`anonymity.total_shown`), so the trend and the breakdowns never
+    disagree about what is visible.
     """
-    answers = list(answers)
+    mood_n: dict[int, int] = defaultdict(int)
+    mood_sum: dict[int, int] = defaultdict(int)
+    adoption: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ADOPTION_VALUES, 0))
+    for row in answers:
+        if row.question == "mood" and row.value in MOOD_VALUES:
+            mood_n[row.cycle_id] += row.count
+            mood_sum[row.cycle_id] += MOOD_VALUES[row.value] * row.count
+        elif row.question == "adoption" and row.value in ADOPTION_VALUES:
+            adoption[row.cycle_id][row.value] += row.count
     points = []
     for cycle in reversed(cycles):
         sent, answered = participation.get(cycle.id, (0, 0))
-        counts = [ParticipationCount(cycle_id=cycle.id, group=None, sent=sent, answered=answered)]
-        figures = cycle_figures(cycle, answers=answers, participation=counts, minimum=minimum)
+        said = Adoption(**adoption[cycle.id])
         points.append(
             TrendPoint(
                 week=cycle.week,
-                participation=figures.participation.rate if figures.participation else None,
-                mood=figures.mood.average if figures.mood else None,
-                yes_share=figures.adoption.share("yes") if figures.adoption else None,
+                participation=(
+                    answered / sent if anonymity.total_shown(sent, min_group_size=minimum) else None
+                ),
+                mood=(
+                    mood_sum[cycle.id] / mood_n[cycle.id]
+                    if anonymity.total_shown(mood_n[cycle.id], min_group_size=minimum)
+                    else None
+                ),
+                yes_share=(
+                    said.share("yes")
+                    if anonymity.total_shown(said.respondents, min_group_size=minimum)
+                    else None
+                ),
             )
         )
     return tuple(points)
@@ -414,32 +431,28 @@ def _quotes(
     if not eligible:
         return ()
     start, end = week_window(week)
-    chosen: list[Quote] = []
-    for theme in texts.themes:
-        candidates = store.quote_candidates(
-            session,
-            start=start,
-            end=end,
+    candidates = store.quote_candidates(
+        session,
+        start=start,
+        end=end,
+        theme_ids=[t.theme_id for t in texts.themes],
+        groups=named,
+        include_ungrouped=None in eligible,
+        per_theme=1,
+    )
+    by_theme = {c.theme: c for c in candidates}
+    chosen = [
+        Quote(
+            text=pick.text,
             theme_id=theme.theme_id,
-            groups=named,
-            include_ungrouped=None in eligible,
-            limit=_QUOTE_CANDIDATES_PER_THEME,
+            theme_title=theme.title,
+            source=pick.source,
+            group=pick.group,
         )
-        used = {q.text for q in chosen}
-        pick = next((c for c in candidates if c.text not in used), None)
-        if pick is not None:
-            chosen.append(
-                Quote(
-                    text=pick.text,
-                    theme_id=theme.theme_id,
-                    theme_title=theme.title,
-                    source=pick.source,
-                    group=pick.group,
-                )
-            )
-        if len(chosen) == MAX_QUOTES:
-            break
-    return tuple(chosen)
+        for theme in texts.themes
+        if (pick := by_theme.get(theme.theme_id)) is not None
+    ]
+    return tuple(chosen[:MAX_QUOTES])
 
 
 def _in_progress(session: Session, *, team_id: str, minimum: int) -> InProgress | None:

@@ -1,0 +1,275 @@
+"""Digest and report computation at company scale, next to the GROUP BY they rest on.
+
+Seeds 1,000,000 check-in answers (500,000 people-answers over 52 weekly cycles, mood and
+adoption each), the participation rows behind them (~10,000 people a week), and 100,000
+scored comments across 20 stakeholder groups; then times `build_digest`, `build_report` and
+the bare `GROUP BY` over the same eight cycles, on SQLite and PostgreSQL, with the schema as
+migrated and with the covering index suggested for `checkin_answer`. Goal: each within 2x
+of the bare query, and under 1 s on SQLite.
+
+    .venv/bin/python benchmarks/report.py [--backends sqlite,postgres] [--repeat 7]
+
+PostgreSQL: TEST_POSTGRES_URL if set, otherwise a throwaway local cluster as the tests use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.analysis import THEME_IDS  # noqa: E402
+from bot.reports.digest import TREND_CYCLES, build_digest, build_report  # noqa: E402
+from storage.db import Database  # noqa: E402
+from tests.pgserver import LocalCluster, create_database, wait_ready  # noqa: E402
+
+TEAM = "T0BENCH"
+FIRST_WEEK = date(2024, 1, 1)
+CYCLES = 52
+GROUPS = [f"group {i:02d}" for i in range(19)]  # plus a pool of small groups (NULL)
+AUDIENCE = 10_000
+SUGGESTED_INDEX = (
+    "CREATE INDEX ix_checkin_answer_report "
+    "ON checkin_answer (cycle_id, question, stakeholder_group, value)"
+)
+BARE_QUERY = (
+    "SELECT cycle_id, stakeholder_group, question, value, count(*) FROM checkin_answer "
+    "WHERE cycle_id IN ({ids}) GROUP BY cycle_id, question, stakeholder_group, value"
+)
+WORDS = (
+    "the new system is slower than the old way and I still have to enter everything twice "
+    "nobody told us why we changed my team went back to the spreadsheet login fails again "
+    "training helped a lot the export works now"
+).split()
+
+
+@dataclass(frozen=True)
+class Sizes:
+    answers: int
+    comments: int
+
+
+def seed(db: Database, sizes: Sizes, rng: random.Random) -> None:
+    """Bulk-load through the driver: executemany on SQLite, COPY on PostgreSQL."""
+    people = [(f"U{i:07d}", _group_of(i)) for i in range(AUDIENCE)]
+    respondents = sizes.answers // 2
+    per_cycle = [
+        respondents // CYCLES + (1 if c < respondents % CYCLES else 0) for c in range(CYCLES)
+    ]
+    cycles = []
+    for c in range(CYCLES):
+        week = FIRST_WEEK + timedelta(weeks=c)
+        opened = datetime.combine(week, datetime.min.time(), UTC) + timedelta(hours=10)
+        closed = opened + timedelta(days=6)
+        cycles.append((c + 1, TEAM, week, "Workday", "log hours", opened, closed, closed))
+
+    def participation() -> Iterator[tuple[Any, ...]]:
+        for c in range(CYCLES):
+            for i, (user, _) in enumerate(people):
+                yield (c + 1, user, i < per_cycle[c], None)
+
+    def answers() -> Iterator[tuple[Any, ...]]:
+        for c in range(CYCLES):
+            for i in range(per_cycle[c]):
+                group = people[i][1]
+                lean = hash(group) % 3 - 1  # some groups happier than others
+                mood = min(5, max(1, round(rng.gauss(3.2 + lean * 0.4 + c / 100, 1))))
+                adoption = rng.choices(("yes", "partly", "no"), (5 + c // 10, 3, 2 - lean))[0]
+                yield (f"{rng.getrandbits(128):032x}", c + 1, "mood", str(mood), group, None)
+                yield (f"{rng.getrandbits(128):032x}", c + 1, "adoption", adoption, group, None)
+
+    def comments() -> Iterator[tuple[Any, ...]]:
+        for n in range(sizes.comments):
+            week = FIRST_WEEK + timedelta(weeks=n % CYCLES)
+            themes = ",".join(sorted(rng.sample(THEME_IDS, rng.choice((0, 1, 1, 2)))))
+            polarity = round(rng.uniform(-1, 1), 3)
+            label = "neg" if polarity < -0.1 else "pos" if polarity > 0.1 else "neu"
+            text = " ".join(rng.choices(WORDS, k=rng.randint(5, 30)))
+            yield (
+                f"{rng.getrandbits(128):032x}",
+                rng.choice(("comment", "feedback")),
+                text,
+                week + timedelta(days=rng.randint(0, 6)),
+                _group_of(rng.randrange(AUDIENCE)),
+                polarity,
+                label,
+                0.5,
+                themes,
+                polarity < -0.6,
+            )
+
+    tables: list[tuple[str, tuple[str, ...], Iterator[tuple[Any, ...]] | list[Any]]] = [
+        ("team_settings", ("team_id", "system_name", "key_task", "checkin_weekday",
+                           "checkin_time", "default_tz", "reminder_delay_hours", "cycle_days",
+                           "min_group_size", "alert_batch_minutes", "updated_at"),
+         [(TEAM, "Workday", "log hours", 1, "10:00", "UTC", 24, 7, 5, 60, datetime.now(UTC))]),
+        ("person", ("user_id", "stakeholder_group", "is_change_lead", "is_champion", "is_bot",
+                    "deleted", "is_workspace_admin"),
+         [(u, g, False, False, False, False, False) for u, g in people]),
+        ("cycle", ("id", "team_id", "week", "system_name", "key_task", "opened_at",
+                   "closes_at", "closed_at"), cycles),
+        ("participation", ("cycle_id", "user_id", "answered", "answer_ref"), participation()),
+        ("checkin_answer", ("id", "cycle_id", "question", "value", "stakeholder_group",
+                            "answer_ref"), answers()),
+        ("anonymous_feedback", ("id", "source", "text", "day", "stakeholder_group", "polarity",
+                                "label", "subjectivity", "themes", "flagged"), comments()),
+    ]  # fmt: skip
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for table, columns, rows in tables:
+            if db.is_sqlite:
+                marks = ",".join("?" * len(columns))
+                sql = f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})"
+                cursor.executemany(sql, [_sqlite_value_row(r) for r in rows])
+            else:
+                with cursor.copy(f"COPY {table} ({','.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        if not db.is_sqlite:
+            cursor.execute("SELECT setval('cycle_id_seq', %s)", (CYCLES,))
+        raw.commit()
+    finally:
+        raw.close()
+    _maintain(db)
+
+
+def _sqlite_value_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    # SQLAlchemy stores aware datetimes on SQLite as naive UTC text; match it.
+    return tuple(
+        v.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ") if isinstance(v, datetime)
+        else v.isoformat() if isinstance(v, date)
+        else v
+        for v in row
+    )  # fmt: skip
+
+
+def _group_of(i: int) -> str | None:
+    return None if i % 100 == 99 else GROUPS[i % len(GROUPS)]
+
+
+def _maintain(db: Database) -> None:
+    """Fresh statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would leave them."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE" if db.is_sqlite else "VACUUM ANALYZE")
+
+
+def median_seconds(run: Callable[[], object], repeat: int) -> float:
+    run()  # warm caches and the statement cache, as a running app would have them
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def measure(db: Database, repeat: int) -> dict[str, float]:
+    ids = ",".join(str(CYCLES - i) for i in range(TREND_CYCLES))
+    bare_sql = BARE_QUERY.format(ids=ids)
+
+    def bare() -> object:
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(bare_sql)
+            return cursor.fetchall()
+        finally:
+            raw.close()
+
+    def digest() -> object:
+        with db.session() as session:
+            result = build_digest(session, team_id=TEAM)
+        assert result is not None and result.cycle.mood is not None
+        return result
+
+    def report() -> object:
+        with db.session() as session:
+            return build_report(session, team_id=TEAM)
+
+    return {
+        "bare": median_seconds(bare, repeat),
+        "digest": median_seconds(digest, repeat),
+        "report": median_seconds(report, repeat),
+    }
+
+
+def run_backend(name: str, url: str, sizes: Sizes, repeat: int) -> list[str]:
+    db = Database(url)
+    db.migrate()
+    started = time.perf_counter()
+    seed(db, sizes, random.Random(7))
+    print(f"{name}: seeded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    rows = []
+    for indexes in ("as migrated", "+ suggested index"):
+        if indexes != "as migrated":
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(SUGGESTED_INDEX)
+            _maintain(db)
+        t = measure(db, repeat)
+        rows.append(
+            f"| {name} | {indexes} | {t['bare'] * 1000:.0f} ms "
+            f"| {t['digest'] * 1000:.0f} ms | {t['digest'] / t['bare']:.2f}x "
+            f"| {t['report'] * 1000:.0f} ms | {t['report'] / t['bare']:.2f}x |"
+        )
+    db.dispose()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--comments", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    sizes = Sizes(answers=args.answers, comments=args.comments)
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="changepulse-bench-") as tmp:
+        for backend in args.backends.split(","):
+            if backend == "sqlite":
+                rows += run_backend("SQLite", f"sqlite:///{tmp}/report.db", sizes, args.repeat)
+            elif backend == "postgres":
+                rows += _with_postgres(
+                    lambda url: run_backend("PostgreSQL", url, sizes, args.repeat)
+                )
+            else:
+                parser.error(f"unknown backend {backend!r}")
+    print(
+        f"{sizes.answers:,} answers, {sizes.comments:,} comments, {CYCLES} cycles, "
+        f"{len(GROUPS) + 1} groups; median of {args.repeat}; bare = the answers GROUP BY "
+        f"over the {TREND_CYCLES} cycles a digest reads\n"
+    )
+    print("| backend | indexes | bare GROUP BY | digest | digest/bare | report | report/bare |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+
+
+def _with_postgres(run: Callable[[str], list[str]]) -> list[str]:
+    admin = os.environ.get("TEST_POSTGRES_URL")
+    cluster = None
+    if not admin:
+        cluster = LocalCluster()
+        admin = cluster.start()
+    try:
+        wait_ready(admin)
+        return run(create_database(admin))
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
