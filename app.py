@@ -79,7 +79,8 @@ def main() -> int:
         scoring=ScoringWorker(db=db),
         outbox=OutboxSender(
             db=db,
-            client=client,
+            # Its own client: the sender paces itself and handles 429 for the whole fan-out.
+            client=build_client(settings, rate_limit_retries=0),
             clock=clock,
             rate=settings.changepulse_send_rate,
             lease_seconds=settings.changepulse_lease_seconds,

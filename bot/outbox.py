@@ -26,7 +26,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from slack_sdk import WebClient
@@ -43,6 +43,8 @@ LEASE = "outbox"
 BATCH = 100
 PROGRESS_EVERY = 10.0  # seconds between progress lines during a fan-out
 MAX_BACKOFF = timedelta(minutes=10)
+SLOW_DOWN = 0.95  # pace after each 429, as a share of the pace before it
+MIN_PACE = 0.1  # never slower than this share of the configured rate
 
 # Slack refuses these for this recipient or this payload; trying again would not help.
 PERMANENT_ERRORS = frozenset(
@@ -64,10 +66,13 @@ PERMANENT_ERRORS = frozenset(
 
 
 class TokenBucket:
-    """`rate` tokens a second, up to `capacity` saved for a burst.
+    """`rate` tokens a second, up to `capacity` saved for a burst, slowing down when told to.
 
     Slack asks for about one message a second, allowing short bursts; the same bucket serves
-    the benchmark's 50/s by changing the rate.
+    the benchmark's 50/s by changing the rate. On a 429 the sender calls `back_off`: nothing
+    for Retry-After seconds, then 5% slower and without a burst, because pacing at exactly
+    Slack's limit with any jitter earns a 429 every second or so. `reset` restores full pace
+    for the next fan-out.
     """
 
     def __init__(
@@ -77,6 +82,7 @@ class TokenBucket:
         capacity: float,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.max_rate = rate
         self.rate = rate
         self.capacity = capacity
         self.monotonic = monotonic
@@ -86,6 +92,8 @@ class TokenBucket:
     def wait_time(self) -> float:
         """Seconds until a token is there (0 if now), refilling first."""
         now = self.monotonic()
+        if now < self.updated:  # paused by back_off
+            return self.updated - now
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
         return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
@@ -97,6 +105,14 @@ class TokenBucket:
                 return False
         self.tokens -= 1.0
         return True
+
+    def back_off(self, seconds: float) -> None:
+        self.rate = max(self.max_rate * MIN_PACE, self.rate * SLOW_DOWN)
+        self.tokens = 0.0
+        self.updated = self.monotonic() + seconds
+
+    def reset(self) -> None:
+        self.rate = self.max_rate
 
 
 class OutboxSender:
@@ -184,6 +200,7 @@ class OutboxSender:
                 outbox.release_lease(session, name=LEASE, holder=self.holder, now=self.clock())
 
     def _send_due(self) -> int:
+        self.bucket.reset()
         progress = _Progress(self.db, self.clock)
         while not (self._stop.is_set() or self._lease_lost.is_set()):
             with self.db.session() as session:
@@ -246,14 +263,18 @@ class OutboxSender:
             with self.db.session() as session:
                 outbox.mark_failed(session, message_id=delivery.id, holder=self.holder, error=code)
             return
-        after = _backoff(delivery.attempts)
         if error.response.status_code == 429:
-            retry_after = error.response.headers.get("Retry-After") or error.response.headers.get(
-                "retry-after"
+            # Our client does not retry 429s itself: the whole sender pauses for exactly
+            # Retry-After (not just this message), then goes on a little slower.
+            wait = _retry_after(error.response.headers)
+            self.bucket.back_off(wait)
+            logger.info(
+                "outbox: Slack asked us to wait %.0fs; pacing at %.2f/s", wait, self.bucket.rate
             )
-            after = timedelta(seconds=float(retry_after or 1))
+            self._retry(delivery, code, after=timedelta(seconds=wait))
+            return
         logger.warning("outbox: %s #%d not sent (%s); will retry", delivery.kind, delivery.id, code)
-        self._retry(delivery, code, after=after)
+        self._retry(delivery, code, after=_backoff(delivery.attempts))
 
     def _retry(self, delivery: Delivery, error: str, *, after: timedelta) -> None:
         with self.db.session() as session:
@@ -322,3 +343,14 @@ class _Progress:
 
 def _backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(attempts, 10)))
+
+
+def _retry_after(headers: Mapping[str, object]) -> float:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(1.0, float(str(raw)))
+            except ValueError:
+                break
+    return 1.0

@@ -55,6 +55,10 @@ class TeamSettings(SQLModel, table=True):
     cycle_days: int = Field(default=7)
     min_group_size: int = Field(default=5)
     alert_batch_minutes: int = Field(default=60)
+    muted_themes: str = Field(default="", max_length=200)  # comma-separated theme ids
+    alert_mood_drop: float = Field(default=0.5)  # mood points (1-5 scale)
+    alert_participation_drop: int = Field(default=15)  # percentage points
+    alert_old_way_rise: int = Field(default=15)  # percentage points
     updated_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
 
 
@@ -214,3 +218,37 @@ class Lease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=32)
     holder: str = Field(max_length=64)
     expires_at: datetime = Field(sa_column=tz_column(nullable=False))
+
+
+class AlertItem(SQLModel, table=True):
+    """A flagged text claimed for a resistance alert: the primary key makes the claim unique.
+
+    `window_end` is the batch boundary the text waits for; it is cleared once the batch is
+    built, so the table keeps no hour bucket next to a text after it was delivered (the
+    anonymous row itself has only a day).
+    """
+
+    __tablename__ = "alert_item"
+    __table_args__ = (Index("ix_alert_item_window_end", "window_end"),)
+
+    feedback_id: str = Field(
+        primary_key=True, max_length=32, foreign_key="anonymous_feedback.id", ondelete="CASCADE"
+    )
+    window_end: datetime | None = Field(default=None, sa_column=tz_column())
+
+
+class AlertBatch(SQLModel, table=True):
+    """One row per batch boundary that was built: whoever inserts it builds the batch."""
+
+    __tablename__ = "alert_batch"
+
+    window_end: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+
+
+class AlertTrend(SQLModel, table=True):
+    """A closed cycle whose trends were checked; inserted by the one replica that checks it."""
+
+    __tablename__ = "alert_trend"
+
+    cycle_id: int = Field(foreign_key="cycle.id", primary_key=True)
+    changes: int = Field(default=0)  # how many rules tripped (0: nothing was sent)

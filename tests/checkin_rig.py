@@ -40,7 +40,6 @@ def in_process(
     slack: FakeSlack,
     clock: FakeClock,
     rate: float = 100.0,
-    rate_limit_retries: int = 8,
 ) -> Iterator[Services]:
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -52,7 +51,7 @@ def in_process(
     )
     db = Database(settings.database_url)
     db.migrate()
-    client = build_client(settings, rate_limit_retries=rate_limit_retries)
+    client = build_client(settings)
     services = Services(
         settings=settings,
         db=db,
@@ -61,7 +60,13 @@ def in_process(
         directory=Directory(client=client, db=db, clock=clock),
         team_id=TEAM_ID,
         scoring=ScoringWorker(db=db),
-        outbox=OutboxSender(db=db, client=client, clock=clock, rate=rate, lease_seconds=30),
+        outbox=OutboxSender(
+            db=db,
+            client=build_client(settings, rate_limit_retries=0),
+            clock=clock,
+            rate=rate,
+            lease_seconds=30,
+        ),
     )
     try:
         yield services
