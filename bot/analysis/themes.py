@@ -46,6 +46,7 @@ class ThemeRules:
     index: RuleIndex
     splitter: re.Pattern[str]
     resolved: Matcher | None
+    unresolved: Matcher | None
 
     def sentences(self, lowered: str) -> list[tuple[int, str]]:
         """(start offset, sentence) pairs."""
@@ -82,7 +83,11 @@ class ThemeRules:
                     continue
                 if theme.exclude is not None and theme.exclude.search(sentence):
                     continue
-                if self.resolved is not None and self.resolved.search(sentence):
+                if (
+                    self.resolved is not None
+                    and self.resolved.search(sentence)
+                    and not (self.unresolved is not None and self.unresolved.search(sentence))
+                ):
                     continue
                 found.append(theme.id)
                 break
@@ -128,6 +133,7 @@ def load_rules(path: Path = _RULES_PATH, index: RuleIndex | None = None) -> Them
         index=index,
         splitter=re.compile(glob.get("sentence_split", r"(?<=[.!?;])\s+|\n+")),
         resolved=compile_any(list(glob.get("resolved", [])), f"{path.name} [global]"),
+        unresolved=compile_any(list(glob.get("unresolved", [])), f"{path.name} [global]"),
     )
 
 
