@@ -70,3 +70,20 @@ SCHEDULE_USAGE = (
     "(24-hour clock; each person gets it at that time in their own timezone)."
 )
 SETTINGS_SAVED = "Settings saved. They apply from the next check-in."
+
+ALERT_NO_THEME_TACTIC = (
+    "Read it with this week's other feedback, and ask a champion whether others feel the same."
+)
+ALERT_WHY_BATCHED = (
+    "Alerts come in batches every {minutes} minutes, so when one arrives says nothing about "
+    "who wrote it. The authors are not stored; groups are named only when they have at least "
+    "{min_size} members."
+)
+TREND_MOOD_TACTIC = (
+    "Ask the group's champion what changed this week, and tell people what you are doing "
+    "about their top complaint."
+)
+TREND_PARTICIPATION_TACTIC = (
+    "Silence is resistance too: ask champions why people stopped answering, and show what "
+    "changed because of earlier feedback."
+)

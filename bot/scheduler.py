@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import checkins
+from bot import alerts, checkins
 from bot.services import Services
 from storage import feedback as feedback_store
 
@@ -38,6 +38,13 @@ def checkin_tick(services: Services) -> None:
         logger.exception("check-in tick failed; the next tick picks up where this one stopped")
 
 
+def alerts_tick(services: Services) -> None:
+    try:
+        alerts.tick(services)
+    except Exception:
+        logger.exception("alerts tick failed; claimed texts wait for the next tick")
+
+
 def build_scheduler(services: Services) -> BackgroundScheduler:
     """Jobs with explicit ids, coalesced after downtime, with a grace window of hours.
 
@@ -56,6 +63,16 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         args=[services],
         id="checkin_tick",
         replace_existing=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        alerts_tick,
+        "interval",
+        seconds=services.settings.changepulse_tick_seconds,
+        args=[services],
+        id="alerts_tick",
+        replace_existing=True,
+        coalesce=True,
         next_run_time=datetime.now(UTC),
     )
     scheduler.add_job(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -15,6 +16,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Settings
 
 logger = logging.getLogger("changepulse.requests")
+
+ANSWER_SUFFIX = re.compile(r"^(checkin_(?:mood|adoption))_\w+$")
 
 
 def build_client(settings: Settings, *, rate_limit_retries: int = 8) -> WebClient:
@@ -69,7 +72,10 @@ def describe(body: dict[str, object]) -> str:
     if kind == "block_actions":
         actions = body.get("actions") or [{}]
         first = actions[0] if isinstance(actions, list) and actions else {}
-        return f"action {first.get('action_id', '?')}" if isinstance(first, dict) else "action"
+        if not isinstance(first, dict):
+            return "action"
+        # A check-in button's id ends in the answer; a timed log line must not carry it.
+        return "action " + ANSWER_SUFFIX.sub(r"\1", str(first.get("action_id", "?")))
     if kind in ("view_submission", "view_closed"):
         view = body.get("view") or {}
         callback = view.get("callback_id", "?") if isinstance(view, dict) else "?"

@@ -251,6 +251,10 @@ def test_reminder_stale_button_and_nothing_links_answers_to_people_after_close(
 
     # Anonymity: answers hold no user id, and after the close nothing joins them to people.
     app.stop()
+    logs = app.logs()
+    assert "action checkin_mood " in logs  # one line per click, without the answer in it
+    assert "checkin_mood_5" not in logs and "no_old_way" not in logs
+    assert not [user_id for user_id in humans if user_id in logs]
     answers = rows(database_url, "SELECT * FROM checkin_answer") + rows(
         database_url, "SELECT * FROM anonymous_feedback"
     )
