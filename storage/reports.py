@@ -28,7 +28,6 @@ class CycleRef:
     week: date
     system_name: str
     key_task: str
-    closed: bool
 
 
 @dataclass(frozen=True)
@@ -80,33 +79,24 @@ class ExportedText:
 
 
 def recent_cycles(
-    session: Session,
-    *,
-    team_id: str,
-    limit: int,
-    up_to_week: date | None = None,
-    closed_only: bool = True,
+    session: Session, *, team_id: str, limit: int, up_to_week: date | None = None
 ) -> list[CycleRef]:
-    """The latest cycles (up to `up_to_week`, if given), newest first.
+    """The latest closed cycles (up to `up_to_week`, if given), newest first.
 
-    Reports read closed cycles only by default, because the figures of an open one move
-    answer by answer (see bot/reports/anonymity.py).
+    Closed only: the figures of an open cycle move answer by answer, and two looks at them
+    would tell the few answers in between apart (see bot/reports/anonymity.py).
     """
-    query = select(
-        col(Cycle.id),
-        col(Cycle.week),
-        col(Cycle.system_name),
-        col(Cycle.key_task),
-        col(Cycle.closed_at),
-    ).where(col(Cycle.team_id) == team_id)
+    query = (
+        select(col(Cycle.id), col(Cycle.week), col(Cycle.system_name), col(Cycle.key_task))
+        .where(col(Cycle.team_id) == team_id, col(Cycle.closed_at).is_not(None))
+        .order_by(col(Cycle.week).desc())
+        .limit(limit)
+    )
     if up_to_week is not None:
         query = query.where(col(Cycle.week) <= up_to_week)
-    if closed_only:
-        query = query.where(col(Cycle.closed_at).is_not(None))
-    query = query.order_by(col(Cycle.week).desc()).limit(limit)
     return [
-        CycleRef(id=i, week=w, system_name=s, key_task=k, closed=c is not None)
-        for i, w, s, k, c in _rows(session, query)
+        CycleRef(id=i, week=w, system_name=s, key_task=k)
+        for i, w, s, k in _rows(session, query)
         if i is not None
     ]
 
@@ -121,7 +111,7 @@ def closed_cycle(session: Session, *, team_id: str, cycle_id: int) -> CycleRef |
     )
     for i, w, s, k in _rows(session, query):
         if i is not None:
-            return CycleRef(id=i, week=w, system_name=s, key_task=k, closed=True)
+            return CycleRef(id=i, week=w, system_name=s, key_task=k)
     return None
 
 
@@ -134,7 +124,7 @@ def open_cycle(session: Session, *, team_id: str) -> CycleRef | None:
     )
     for i, w, s, k in _rows(session, query):
         if i is not None:
-            return CycleRef(id=i, week=w, system_name=s, key_task=k, closed=False)
+            return CycleRef(id=i, week=w, system_name=s, key_task=k)
     return None
 
 
@@ -368,7 +358,9 @@ def _has_theme(theme_id: str) -> ColumnElement[bool]:
         .concat(func.coalesce(col(AnonymousFeedback.themes), ""))
         .concat(literal(",", String))
     )
-    return padded.contains(f",{theme_id},", autoescape=True)
+    # One bound pattern (not a concatenation the database rebuilds per row); "_" escaped.
+    pattern = "%," + theme_id.replace("/", "//").replace("%", "/%").replace("_", "/_") + ",%"
+    return padded.like(pattern, escape="/")
 
 
 def _split(themes: str | None) -> tuple[str, ...]:

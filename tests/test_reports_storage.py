@@ -73,7 +73,9 @@ class Seeder:
                 for i, u in enumerate(users)
             )
 
-    def answers(self, cycle_id: int, group: str | None, question: str, values: list[str]) -> None:
+    def answers(
+        self, cycle_id: int, *, group: str | None, question: str, values: list[str]
+    ) -> None:
         with self.db.session() as session:
             session.add_all(
                 CheckinAnswer(
@@ -89,9 +91,9 @@ class Seeder:
     def texts(
         self,
         day: date,
+        *,
         group: str | None,
         count: int,
-        *,
         themes: str = "",
         text: str = "The new tool is slower than the old way for {i}",
         source: str = "comment",
@@ -133,11 +135,11 @@ def seed(db: Database) -> Seeder:
 
 def test_answer_counts_group_by_cycle_group_question_and_value(db: Database, seed: Seeder) -> None:
     cycle = seed.cycle(WEEK0)
-    seed.answers(cycle, "managers", "mood", ["4", "4", "5"])
-    seed.answers(cycle, None, "mood", ["1"])
-    seed.answers(cycle, "managers", "adoption", ["yes", "no"])
+    seed.answers(cycle, group="managers", question="mood", values=["4", "4", "5"])
+    seed.answers(cycle, group=None, question="mood", values=["1"])
+    seed.answers(cycle, group="managers", question="adoption", values=["yes", "no"])
     other = seed.cycle(WEEK0 + timedelta(weeks=1))
-    seed.answers(other, "managers", "mood", ["2"])
+    seed.answers(other, group="managers", question="mood", values=["2"])
     with db.session() as session:
         rows = reports.answer_counts(session, cycle_ids=[cycle])
     got = {(r.group, r.question, r.value): r.count for r in rows}
@@ -166,12 +168,12 @@ def test_participation_joins_the_persons_group_and_counts_answered(
 def test_theme_counts_match_whole_ids_only_and_skip_unscored_texts(
     db: Database, seed: Seeder
 ) -> None:
-    seed.texts(WEEK0, "ops", 2, themes="double_work,technical_problem", flagged=True)
-    seed.texts(WEEK0 + timedelta(days=6), "ops", 1, themes="technical_problem")
-    seed.texts(WEEK0, "ops", 1, themes="xdouble_work_")  # not a real id: must not count
-    seed.texts(WEEK0, "ops", 4, scored=False)
-    seed.texts(WEEK0 + timedelta(days=7), "ops", 3, themes="double_work")  # next week
-    seed.texts(WEEK0, None, 1, themes="double_work")
+    seed.texts(WEEK0, group="ops", count=2, themes="double_work,technical_problem", flagged=True)
+    seed.texts(WEEK0 + timedelta(days=6), group="ops", count=1, themes="technical_problem")
+    seed.texts(WEEK0, group="ops", count=1, themes="xdouble_work_")  # not a real id: must not count
+    seed.texts(WEEK0, group="ops", count=4, scored=False)
+    seed.texts(WEEK0 + timedelta(days=7), group="ops", count=3, themes="double_work")  # next week
+    seed.texts(WEEK0, group=None, count=1, themes="double_work")
     with db.session() as session:
         rows = reports.text_counts(
             session, start=WEEK0, end=WEEK0 + timedelta(days=7), theme_ids=THEME_IDS
@@ -187,18 +189,24 @@ def test_theme_counts_match_whole_ids_only_and_skip_unscored_texts(
 def test_quote_candidates_come_only_from_allowed_groups_and_readable_lengths(
     db: Database, seed: Seeder
 ) -> None:
-    seed.texts(WEEK0, "ops", 3, themes="double_work", text="I enter everything twice, case {i}")
-    seed.texts(WEEK0, "execs", 3, themes="double_work", text="Executives double entry {i} here")
-    seed.texts(WEEK0, "ops", 1, themes="double_work", text="short")
+    seed.texts(
+        WEEK0, group="ops", count=3, themes="double_work", text="I enter everything twice, case {i}"
+    )
+    seed.texts(
+        WEEK0, group="execs", count=3, themes="double_work", text="Executives double entry {i} here"
+    )
+    seed.texts(WEEK0, group="ops", count=1, themes="double_work", text="short")
     seed.texts(
         WEEK0,
-        "ops",
-        2,
+        group="ops",
+        count=2,
         themes="double_work,technical_problem",
         text="Twice the work and it crashes {i}",
         polarity=-0.9,
     )
-    seed.texts(WEEK0, "ops", 1, themes="technical_problem", text="It crashes on every save!")
+    seed.texts(
+        WEEK0, group="ops", count=1, themes="technical_problem", text="It crashes on every save!"
+    )
     with db.session() as session:
         found = reports.quote_candidates(
             session,
@@ -228,12 +236,17 @@ def _seed_closed_week(seed: Seeder, week: date, *, managers_mood: list[str], exe
     seed.sent(cycle, seed.people("managers", 12), answered=len(managers_mood))
     seed.sent(cycle, seed.people("end users", 30), answered=25)
     seed.sent(cycle, seed.people("execs", 3), answered=execs)
-    seed.answers(cycle, "managers", "mood", managers_mood)
-    seed.answers(cycle, "end users", "mood", ["2"] * 15 + ["3"] * 10)
-    seed.answers(cycle, "execs", "mood", ["5"] * execs)
-    seed.answers(cycle, "managers", "adoption", ["yes"] * len(managers_mood))
-    seed.answers(cycle, "end users", "adoption", ["yes"] * 5 + ["partly"] * 10 + ["no"] * 10)
-    seed.answers(cycle, "execs", "adoption", ["yes"] * execs)
+    seed.answers(cycle, group="managers", question="mood", values=managers_mood)
+    seed.answers(cycle, group="end users", question="mood", values=["2"] * 15 + ["3"] * 10)
+    seed.answers(cycle, group="execs", question="mood", values=["5"] * execs)
+    seed.answers(cycle, group="managers", question="adoption", values=["yes"] * len(managers_mood))
+    seed.answers(
+        cycle,
+        group="end users",
+        question="adoption",
+        values=["yes"] * 5 + ["partly"] * 10 + ["no"] * 10,
+    )
+    seed.answers(cycle, group="execs", question="adoption", values=["yes"] * execs)
     return cycle
 
 
@@ -260,11 +273,26 @@ def test_digest_trend_quotes_themes_and_help(db: Database, seed: Seeder) -> None
     for i in range(9):
         _seed_closed_week(seed, WEEK0 + timedelta(weeks=i), managers_mood=["4"] * 8, execs=5)
     week = WEEK0 + timedelta(weeks=8)
-    seed.texts(week, "end users", 6, themes="old_way_faster", text="Old way was faster {i}!!")
-    seed.texts(week, "end users", 2, themes="double_work", text="Entering it all twice {i}!!")
-    seed.texts(week, "managers", 3, themes="double_work", text="Managers still email {i}!!!")
-    seed.texts(week, None, 1, themes="technical_problem", text="It <!channel> crashes a lot")
-    seed.texts(week, "end users", 1, flagged=True, themes="technical_problem", text="Login fails")
+    seed.texts(
+        week, group="end users", count=6, themes="old_way_faster", text="Old way was faster {i}!!"
+    )
+    seed.texts(
+        week, group="end users", count=2, themes="double_work", text="Entering it all twice {i}!!"
+    )
+    seed.texts(
+        week, group="managers", count=3, themes="double_work", text="Managers still email {i}!!!"
+    )
+    seed.texts(
+        week, group=None, count=1, themes="technical_problem", text="It <!channel> crashes a lot"
+    )
+    seed.texts(
+        week,
+        group="end users",
+        count=1,
+        flagged=True,
+        themes="technical_problem",
+        text="Login fails",
+    )
     with db.session() as session:
         digest = build_digest(session, team_id=TEAM)
     assert digest is not None
@@ -306,10 +334,10 @@ def test_report_reading_an_open_cycle_twice_reveals_nothing_about_new_answers(
     open_id = seed.cycle(WEEK0 + timedelta(weeks=1), closed=False)
     people = seed.people("managers", 10)
     seed.sent(open_id, people, answered=8)
-    seed.answers(open_id, "managers", "mood", ["4"] * 8)
+    seed.answers(open_id, group="managers", question="mood", values=["4"] * 8)
     with db.session() as session:
         before = build_report(session, team_id=TEAM)
-    seed.answers(open_id, "managers", "mood", ["1", "1"])
+    seed.answers(open_id, group="managers", question="mood", values=["1", "1"])
     with db.session() as session:
         after = build_report(session, team_id=TEAM)
     assert before.current is not None and before.current.week == WEEK0
@@ -333,9 +361,11 @@ def test_report_compares_the_last_two_closed_cycles(db: Database, seed: Seeder) 
 
 def test_export_marks_suppressed_cells_and_holds_no_identity(db: Database, seed: Seeder) -> None:
     _seed_closed_week(seed, WEEK0, managers_mood=["4"] * 8)
-    seed.texts(WEEK0, "end users", 5, themes="double_work", text="=HYPERLINK(evil) {i}")
-    seed.texts(WEEK0, "managers", 2, themes="double_work", text="we managers {i}")
-    seed.texts(WEEK0 + timedelta(weeks=1), "end users", 5, text="this week, not yet {i}")
+    seed.texts(WEEK0, group="end users", count=5, themes="double_work", text="=HYPERLINK(evil) {i}")
+    seed.texts(WEEK0, group="managers", count=2, themes="double_work", text="we managers {i}")
+    seed.texts(
+        WEEK0 + timedelta(weeks=1), group="end users", count=5, text="this week, not yet {i}"
+    )
     with db.session() as session:
         weekly, comments = build_export(session, team_id=TEAM, today=WEEK0 + timedelta(days=9))
     rows = list(csv.DictReader(io.StringIO(weekly.content.decode("utf-8-sig"))))
