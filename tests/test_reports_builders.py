@@ -200,21 +200,24 @@ def test_hidden_total_figures_render_as_not_enough_responses() -> None:
     assert "not enough responses to show" in payload["text"]
 
 
-def test_many_long_group_names_still_fit_slack_limits() -> None:
-    groups = [group(f"{'very long group name ' * 6}{i}") for i in range(120)]
+@pytest.mark.parametrize("count", [120, 2000])
+def test_many_long_group_names_still_fit_slack_limits(count: int) -> None:
+    groups = [group(f"{'very long group name ' * 6}{i}") for i in range(count)]
     payload = lead_digest_message(digest(groups))
     assert_within_limits(payload)
+    assert "3 comments were flagged" in json.dumps(payload), "alerts survive a long table"
     payload = report_message(
         Report(
             current=cycle(groups),
             previous=cycle(groups),
             trend=trend(8),
-            texts=None,
+            texts=Texts(count=20, themes=(THEME,), flagged=2),
             in_progress=None,
             min_group_size=5,
         )
     )
     assert_within_limits(payload)
+    assert "Show the shortcut" in json.dumps(payload), "tactics survive a long table"
 
 
 def test_report_compares_weeks_and_lists_tactics() -> None:

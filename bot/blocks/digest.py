@@ -113,9 +113,10 @@ def _digest_blocks(digest: Digest, *, for_lead: bool) -> list[Block]:
     blocks.append(divider())
     blocks.append(section(help_text(digest.help_needed)))
     if for_lead:
+        # The group table goes last: with very many groups it is what gets shortened.
+        blocks.append(section(alerts_text(digest.texts.flagged)))
         blocks.append(divider())
         blocks += group_table(cycle, title="*By stakeholder group*")
-        blocks.append(section(alerts_text(digest.texts.flagged)))
     blocks.append(context(ANONYMITY_FOOTNOTE.format(minimum=digest.min_group_size)))
     return fit_message(blocks)
 

@@ -56,13 +56,14 @@ def report_message(report: Report) -> dict[str, Any]:
         ),
         section(_trend_text(report.trend)),
         divider(),
-        *group_table(current, title="*By stakeholder group*", previous=report.previous),
-        divider(),
     ]
     if report.texts is not None:
         blocks.append(section(themes_text(report.texts, with_tactics=True)))
         blocks.append(section(_alerts(report)))
     blocks += _in_progress_blocks(report.in_progress)
+    # The group table goes last: with very many groups it is what gets shortened.
+    blocks.append(divider())
+    blocks += group_table(current, title="*By stakeholder group*", previous=report.previous)
     blocks.append(context(ANONYMITY_FOOTNOTE.format(minimum=report.min_group_size)))
     fallback = (
         f"Change Pulse report for the week of {week_label(current.week)}: participation "
