@@ -81,11 +81,15 @@ def count_feedback(session: Session, *, since: date | None = None) -> int:
 
 
 def store_analyses(session: Session, *, scores: list[dict[str, object]]) -> None:
-    """Write many scores in one statement; each dict has `id` plus the score columns."""
+    """Write many scores in one statement; each dict has `id` plus the score columns.
+
+    Executed on the connection (Core executemany): through the ORM session, SQLAlchemy takes
+    an UPDATE with a list of parameters as an ORM bulk update and refuses its WHERE clause.
+    """
     if not scores:
         return
     statement = update(AnonymousFeedback).where(col(AnonymousFeedback.id) == bindparam("row_id"))
-    session.execute(
+    session.connection().execute(
         statement.values(
             polarity=bindparam("polarity"),
             label=bindparam("label"),
