@@ -54,7 +54,6 @@ CHECKIN_CLOSED = (
     "This check-in has closed, so that answer was not recorded. The next one will arrive as a "
     "new message. You can tell us anything anonymously at any time with `/feedback`."
 )
-CHECKIN_GONE = "I can't find that check-in any more; nothing was recorded."
 CHECKIN_COMMENT_THANKS = "Your comment was recorded anonymously. Thank you!"
 
 SEND_NOW_CLOSED = (
@@ -69,7 +68,10 @@ SCHEDULE_USAGE = (
     "Usage: `/pulse schedule <weekday> <HH:MM>`, for example `/pulse schedule tue 10:00` "
     "(24-hour clock; each person gets it at that time in their own timezone)."
 )
-SETTINGS_SAVED = "Settings saved. They apply from the next check-in."
+SETTINGS_SAVED = (
+    "Settings saved. Check-in settings apply from the next check-in, alert settings from the "
+    "next alert."
+)
 
 ALERT_NO_THEME_TACTIC = (
     "Read it with this week's other feedback, and ask a champion whether others feel the same."

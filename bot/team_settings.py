@@ -46,9 +46,9 @@ class ThemesField:
     hint: str
 
 
-Field = TextField | NumberField | DecimalField | ThemesField
+FormField = TextField | NumberField | DecimalField | ThemesField
 
-FIELDS: dict[str, Field] = {
+FIELDS: dict[str, FormField] = {
     "system_name": TextField("The new system's name", 80),
     "key_task": TextField("The key task people should do in it", 120),
     "reminder_delay_hours": NumberField("Reminder after (hours)", 1, 144, "hours"),
@@ -78,10 +78,16 @@ def current(services: Services) -> dict[str, str]:
 
 
 def validate(raw: Mapping[str, str | None]) -> tuple[dict[str, object], dict[str, str]]:
-    """Form values → (changes to save, errors by field). Nothing is saved if any error."""
+    """Form values → (changes to save, errors by field). Nothing is saved if any error.
+
+    A number or theme field missing from the form (None) keeps its value, so a modal opened
+    before an upgrade added fields can still be saved.
+    """
     changes: dict[str, object] = {}
     errors: dict[str, str] = {}
     for name, spec in FIELDS.items():
+        if raw.get(name) is None and not isinstance(spec, TextField):
+            continue
         value = (raw.get(name) or "").strip()
         if isinstance(spec, TextField):
             if not value:

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import messages
+from bot.analysis import THEMES
 from bot.blocks import Block, context, plain, section
-from bot.team_settings import FIELDS, NumberField
+from bot.team_settings import FIELDS, DecimalField, NumberField, ThemesField
 
 SETTINGS_MODAL = "pulse_settings"
 INPUT = "value"
@@ -16,13 +17,20 @@ INPUT = "value"
 def settings_modal(*, values: Mapping[str, str]) -> dict[str, Any]:
     blocks: list[Block] = []
     for name, spec in FIELDS.items():
-        if isinstance(spec, NumberField):
+        block: Block = {"type": "input", "block_id": name, "label": plain(spec.label)}
+        if isinstance(spec, ThemesField):
+            block["element"] = _themes_select(values.get(name) or "")
+            block["optional"] = True
+            block["hint"] = plain(spec.hint)
+            blocks.append(block)
+            continue
+        if isinstance(spec, NumberField | DecimalField):
             element: dict[str, Any] = {
                 "type": "number_input",
                 "action_id": INPUT,
-                "is_decimal_allowed": False,
-                "min_value": str(spec.low),
-                "max_value": str(spec.high),
+                "is_decimal_allowed": isinstance(spec, DecimalField),
+                "min_value": f"{spec.low:g}",
+                "max_value": f"{spec.high:g}",
             }
         else:
             element = {
@@ -32,12 +40,12 @@ def settings_modal(*, values: Mapping[str, str]) -> dict[str, Any]:
             }
         if values.get(name):
             element["initial_value"] = values[name]
-        blocks.append(
-            {"type": "input", "block_id": name, "label": plain(spec.label), "element": element}
-        )
+        block["element"] = element
+        blocks.append(block)
     blocks.append(
         context(
-            "Changes apply from the next check-in; one that is already open keeps its questions."
+            "Changes apply from the next check-in (one that is already open keeps its questions) "
+            "and the next alert."
         )
     )
     return {
@@ -51,8 +59,32 @@ def settings_modal(*, values: Mapping[str, str]) -> dict[str, Any]:
 
 
 def form_values(state: Mapping[str, Any]) -> dict[str, str | None]:
-    """The submitted view's state → field name → typed text."""
-    return {name: ((state.get(name) or {}).get(INPUT) or {}).get("value") for name in FIELDS}
+    """The submitted view's state → field name → typed text (a theme choice as a comma list)."""
+    values: dict[str, str | None] = {}
+    for name in FIELDS:
+        entry = (state.get(name) or {}).get(INPUT) or {}
+        if "selected_options" in entry:
+            values[name] = ",".join(o["value"] for o in entry["selected_options"] or [])
+        else:
+            values[name] = entry.get("value")
+    return values
+
+
+def _themes_select(stored: str) -> dict[str, Any]:
+    options = {
+        theme_id: {"text": plain(theme.title), "value": theme_id}
+        for theme_id, theme in THEMES.items()
+    }
+    element: dict[str, Any] = {
+        "type": "multi_static_select",
+        "action_id": INPUT,
+        "placeholder": plain("No theme muted"),
+        "options": list(options.values()),
+    }
+    chosen = [options[t] for t in stored.split(",") if t in options]
+    if chosen:
+        element["initial_options"] = chosen
+    return element
 
 
 def settings_saved_view() -> dict[str, Any]:
