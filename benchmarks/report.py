@@ -166,14 +166,17 @@ def _maintain(db: Database) -> None:
         connection.exec_driver_sql("ANALYZE" if db.is_sqlite else "VACUUM ANALYZE")
 
 
-def median_seconds(run: Callable[[], object], repeat: int) -> float:
-    run()  # warm caches and the statement cache, as a running app would have them
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+def interleaved_medians(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median seconds of each run, taking turns so that load from elsewhere on the machine
+    falls on all of them alike; one warm-up round first, as a running app would be warm."""
+    timings: dict[str, list[float]] = {name: [] for name in runs}
+    for round_ in range(repeat + 1):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            if round_:
+                timings[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in timings.items()}
 
 
 def captured_sql(db: Database, run: Callable[[], object]) -> list[tuple[str, Any]]:
@@ -225,13 +228,16 @@ def measure(db: Database, repeat: int) -> dict[str, float]:
     report_sql = captured_sql(db, report)
     group_by = [s for s in digest_sql if "FROM checkin_answer" in s[0]]
     assert len(group_by) == 1, "the digest reads the answers in one GROUP BY"
-    return {
-        "bare": median_seconds(replay(db, group_by), repeat),
-        "digest sql": median_seconds(replay(db, digest_sql), repeat),
-        "digest": median_seconds(digest, repeat),
-        "report sql": median_seconds(replay(db, report_sql), repeat),
-        "report": median_seconds(report, repeat),
-    }
+    return interleaved_medians(
+        {
+            "bare": replay(db, group_by),
+            "digest sql": replay(db, digest_sql),
+            "digest": digest,
+            "report sql": replay(db, report_sql),
+            "report": report,
+        },
+        repeat,
+    )
 
 
 def run_backend(name: str, *, url: str, sizes: Sizes, repeat: int) -> list[str]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVarTuple
+from functools import lru_cache
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Row, Select, String, case, func, literal, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Date, Row, Select, String, bindparam, case, func, literal, or_, select
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlmodel import Session, col
 
 from storage.models import AnonymousFeedback, CheckinAnswer, Cycle, Participation, Person
@@ -134,22 +135,9 @@ def participation_by_group(
     """Check-ins sent and answered per cycle and stakeholder group (the person's group now)."""
     if not cycle_ids:
         return []
-    answered = func.sum(case((col(Participation.answered), 1), else_=0))
-    query = (
-        select(
-            col(Participation.cycle_id),
-            col(Person.stakeholder_group),
-            func.count(),
-            answered,
-        )
-        .select_from(Participation)
-        .outerjoin(Person, col(Person.user_id) == col(Participation.user_id))
-        .where(col(Participation.cycle_id).in_(cycle_ids))
-        .group_by(col(Participation.cycle_id), col(Person.stakeholder_group))
-    )
     return [
         ParticipationCount(cycle_id=c, group=g, sent=int(n), answered=int(a or 0))
-        for c, g, n, a in _rows(session, query)
+        for c, g, n, a in _rows(session, _PARTICIPATION_BY_GROUP, cycle_ids=list(cycle_ids))
     ]
 
 
@@ -159,13 +147,8 @@ def participation_totals(
     """(sent, answered) per cycle, without the join to person that a breakdown needs."""
     if not cycle_ids:
         return {}
-    answered = func.sum(case((col(Participation.answered), 1), else_=0))
-    query = (
-        select(col(Participation.cycle_id), func.count(), answered)
-        .where(col(Participation.cycle_id).in_(cycle_ids))
-        .group_by(col(Participation.cycle_id))
-    )
-    return {c: (int(n), int(a or 0)) for c, n, a in _rows(session, query)}
+    rows = _rows(session, _PARTICIPATION_TOTALS, cycle_ids=list(cycle_ids))
+    return {c: (int(n), int(a or 0)) for c, n, a in rows}
 
 
 def answer_counts(session: Session, *, cycle_ids: Sequence[int]) -> list[AnswerCount]:
@@ -176,25 +159,9 @@ def answer_counts(session: Session, *, cycle_ids: Sequence[int]) -> list[AnswerC
     """
     if not cycle_ids:
         return []
-    query = (
-        select(
-            col(CheckinAnswer.cycle_id),
-            col(CheckinAnswer.stakeholder_group),
-            col(CheckinAnswer.question),
-            col(CheckinAnswer.value),
-            func.count(),
-        )
-        .where(col(CheckinAnswer.cycle_id).in_(cycle_ids))
-        .group_by(
-            col(CheckinAnswer.cycle_id),
-            col(CheckinAnswer.question),
-            col(CheckinAnswer.stakeholder_group),
-            col(CheckinAnswer.value),
-        )
-    )
     return [
         AnswerCount(cycle_id=c, group=g, question=q, value=v, count=int(n))
-        for c, g, q, v, n in _rows(session, query)
+        for c, g, q, v, n in _rows(session, _ANSWER_COUNTS, cycle_ids=list(cycle_ids))
     ]
 
 
@@ -206,24 +173,16 @@ def text_counts(
     `themes` is a comma list; wrapping it in commas and testing `LIKE '%,id,%'` per known id
     counts themes in the same scan on SQLite and PostgreSQL alike.
     """
-    columns = [
-        func.sum(case((_has_theme(theme_id), 1), else_=0)).label(theme_id) for theme_id in theme_ids
-    ]
-    flagged = func.sum(case((col(AnonymousFeedback.flagged).is_(True), 1), else_=0))
-    query = (
-        select(col(AnonymousFeedback.stakeholder_group), func.count(), flagged, *columns)
-        .where(*_scored_in(start, end))
-        .group_by(col(AnonymousFeedback.stakeholder_group))
-    )
+    themes = tuple(theme_ids)
     result: list[TextCount] = []
-    for row in _rows(session, query):
-        group, texts, flags, *themes = row
+    for row in _rows(session, _text_counts_query(themes), start=start, end=end):
+        group, texts, flags, *counts = row
         result.append(
             TextCount(
                 group=group,
                 texts=int(texts),
                 flagged=int(flags or 0),
-                themes={t: int(n or 0) for t, n in zip(theme_ids, themes, strict=True)},
+                themes={t: int(n or 0) for t, n in zip(themes, counts, strict=True)},
             )
         )
     return result
@@ -235,10 +194,10 @@ def text_counts_by_day(
     """(day, stakeholder group, scored texts) for days in [start, end): export needs weeks."""
     query = (
         select(col(AnonymousFeedback.day), col(AnonymousFeedback.stakeholder_group), func.count())
-        .where(*_scored_in(start, end))
+        .where(*_SCORED_IN_WINDOW)
         .group_by(col(AnonymousFeedback.day), col(AnonymousFeedback.stakeholder_group))
     )
-    return [(d, g, int(n)) for d, g, n in _rows(session, query)]
+    return [(d, g, int(n)) for d, g, n in _rows(session, query, start=start, end=end)]
 
 
 def quote_candidates(
@@ -258,54 +217,16 @@ def quote_candidates(
     candidate twice. Only the few the digest may quote leave the database; the length bounds
     keep a one-word or pasted-log comment from standing for a theme.
     """
-    allowed: list[ColumnElement[bool]] = []
-    if groups:
-        allowed.append(col(AnonymousFeedback.stakeholder_group).in_(groups))
-    if include_ungrouped:
-        allowed.append(col(AnonymousFeedback.stakeholder_group).is_(None))
-    if not allowed or not theme_ids:
+    if not theme_ids or not (groups or include_ungrouped):
         return []
-    length = func.length(col(AnonymousFeedback.text))
-    theme = case(*((_has_theme(t), literal(t, String)) for t in theme_ids)).label("theme")
-    matching = (
-        select(
-            col(AnonymousFeedback.text),
-            col(AnonymousFeedback.source),
-            col(AnonymousFeedback.stakeholder_group),
-            col(AnonymousFeedback.polarity),
-            theme,
-            func.row_number()
-            .over(
-                partition_by=theme,
-                order_by=(col(AnonymousFeedback.polarity), col(AnonymousFeedback.id)),
-            )
-            .label("rank"),
-        )
-        .where(
-            *_scored_in(start, end),
-            or_(*(_has_theme(t) for t in theme_ids)),
-            or_(*allowed),
-            length >= 20,
-            length <= 400,
-        )
-        .subquery()
-    )
-    query = (
-        select(
-            matching.c.text,
-            matching.c.source,
-            matching.c.stakeholder_group,
-            matching.c.polarity,
-            matching.c.theme,
-        )
-        .where(matching.c.rank <= per_theme)
-        .order_by(matching.c.theme, matching.c.rank)
-    )
+    query = _quote_query(tuple(theme_ids), named=bool(groups), ungrouped=include_ungrouped)
     return [
         QuoteCandidate(
             text=text, source=source, group=group, polarity=float(polarity or 0.0), theme=theme
         )
-        for text, source, group, polarity, theme in _rows(session, query)
+        for text, source, group, polarity, theme in _rows(
+            session, query, start=start, end=end, groups=list(groups), per_theme=per_theme
+        )
     ]
 
 
@@ -339,17 +260,9 @@ def exported_texts(session: Session, *, start: date, end: date) -> Iterator[Expo
         )
 
 
-def _rows(session: Session, query: Select[*_Ts]) -> Sequence[Row[*_Ts]]:
+def _rows(session: Session, query: Select[*_Ts], **params: Any) -> Sequence[Row[*_Ts]]:
     """Core rows straight from the connection: aggregates need none of the ORM's bookkeeping."""
-    return session.connection().execute(query).all()
-
-
-def _scored_in(start: date, end: date) -> list[ColumnElement[bool]]:
-    return [
-        col(AnonymousFeedback.day) >= start,
-        col(AnonymousFeedback.day) < end,
-        col(AnonymousFeedback.label).is_not(None),
-    ]
+    return session.connection().execute(query, params).all()
 
 
 def _has_theme(theme_id: str) -> ColumnElement[bool]:
@@ -365,3 +278,107 @@ def _has_theme(theme_id: str) -> ColumnElement[bool]:
 
 def _split(themes: str | None) -> tuple[str, ...]:
     return tuple(t for t in (themes or "").split(",") if t)
+
+
+# Statements are built once and run with bound parameters: building a SELECT costs more
+# Python than SQLite takes to run the small ones, and a digest runs seven of them.
+_CYCLE_IDS: BindParameter[Any] = bindparam("cycle_ids", expanding=True)
+_ANSWERED = func.sum(case((col(Participation.answered), 1), else_=0))
+_SCORED_IN_WINDOW = (
+    col(AnonymousFeedback.day) >= bindparam("start", type_=Date),
+    col(AnonymousFeedback.day) < bindparam("end", type_=Date),
+    col(AnonymousFeedback.label).is_not(None),
+)
+
+_ANSWER_COUNTS = (
+    select(
+        col(CheckinAnswer.cycle_id),
+        col(CheckinAnswer.stakeholder_group),
+        col(CheckinAnswer.question),
+        col(CheckinAnswer.value),
+        func.count(),
+    )
+    .where(col(CheckinAnswer.cycle_id).in_(_CYCLE_IDS))
+    .group_by(
+        col(CheckinAnswer.cycle_id),
+        col(CheckinAnswer.question),
+        col(CheckinAnswer.stakeholder_group),
+        col(CheckinAnswer.value),
+    )
+)
+
+_PARTICIPATION_BY_GROUP = (
+    select(col(Participation.cycle_id), col(Person.stakeholder_group), func.count(), _ANSWERED)
+    .select_from(Participation)
+    .outerjoin(Person, col(Person.user_id) == col(Participation.user_id))
+    .where(col(Participation.cycle_id).in_(_CYCLE_IDS))
+    .group_by(col(Participation.cycle_id), col(Person.stakeholder_group))
+)
+
+_PARTICIPATION_TOTALS = (
+    select(col(Participation.cycle_id), func.count(), _ANSWERED)
+    .where(col(Participation.cycle_id).in_(_CYCLE_IDS))
+    .group_by(col(Participation.cycle_id))
+)
+
+
+@lru_cache(maxsize=16)
+def _text_counts_query(theme_ids: tuple[str, ...]) -> Select[*tuple[Any, ...]]:
+    columns = [
+        func.sum(case((_has_theme(theme_id), 1), else_=0)).label(theme_id) for theme_id in theme_ids
+    ]
+    flagged = func.sum(case((col(AnonymousFeedback.flagged).is_(True), 1), else_=0))
+    return (
+        select(col(AnonymousFeedback.stakeholder_group), func.count(), flagged, *columns)
+        .where(*_SCORED_IN_WINDOW)
+        .group_by(col(AnonymousFeedback.stakeholder_group))
+    )
+
+
+@lru_cache(maxsize=64)
+def _quote_query(
+    theme_ids: tuple[str, ...], *, named: bool, ungrouped: bool
+) -> Select[str, str, str | None, float | None, str]:
+    allowed: list[ColumnElement[bool]] = []
+    if named:
+        allowed.append(
+            col(AnonymousFeedback.stakeholder_group).in_(bindparam("groups", expanding=True))
+        )
+    if ungrouped:
+        allowed.append(col(AnonymousFeedback.stakeholder_group).is_(None))
+    length = func.length(col(AnonymousFeedback.text))
+    theme = case(*((_has_theme(t), literal(t, String)) for t in theme_ids)).label("theme")
+    matching = (
+        select(
+            col(AnonymousFeedback.text),
+            col(AnonymousFeedback.source),
+            col(AnonymousFeedback.stakeholder_group),
+            col(AnonymousFeedback.polarity),
+            theme,
+            func.row_number()
+            .over(
+                partition_by=theme,
+                order_by=(col(AnonymousFeedback.polarity), col(AnonymousFeedback.id)),
+            )
+            .label("rank"),
+        )
+        .where(
+            *_SCORED_IN_WINDOW,
+            or_(*(_has_theme(t) for t in theme_ids)),
+            or_(*allowed),
+            length >= 20,
+            length <= 400,
+        )
+        .subquery()
+    )
+    return (
+        select(
+            matching.c.text,
+            matching.c.source,
+            matching.c.stakeholder_group,
+            matching.c.polarity,
+            matching.c.theme,
+        )
+        .where(matching.c.rank <= bindparam("per_theme"))
+        .order_by(matching.c.theme, matching.c.rank)
+    )
