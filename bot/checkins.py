@@ -67,7 +67,6 @@ class Fanout:
 class SendNow:
     fanout: Fanout | None
     problem: str | None = None  # "no_audience" | "closed"
-    closes_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def send_now(services: Services) -> SendNow:
     if latest is not None and latest.week >= week:
         week = latest.week
         if latest.closed_at is not None or latest.closes_at <= now:
-            return SendNow(None, "closed", closes_at=latest.closed_at or latest.closes_at)
+            return SendNow(None, "closed")
     members = audience.resolve(services).members
     if not members:
         return SendNow(None, "no_audience")

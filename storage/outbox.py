@@ -89,11 +89,6 @@ def count_due(session: Session, *, now: datetime) -> int:
     return int(session.exec(query).one())
 
 
-def next_due_at(session: Session) -> datetime | None:
-    query = select(func.min(OutboxMessage.due_at)).where(col(OutboxMessage.status) == PENDING)
-    return session.exec(query).one()
-
-
 def claim(session: Session, *, message_id: int, holder: str, now: datetime) -> Delivery | None:
     """Take one due row for sending; None if another sender got it first."""
     result = session.exec(
