@@ -226,10 +226,11 @@ def test_prf_helper() -> None:
     assert result.precision == result.recall == result.f1 == 0.5
 
 
-# Measured on dev.jsonl when these thresholds were set: theme macro F1 0.96, negative F1 0.81.
-# The thresholds leave a margin for small rule changes; the held-back set will score lower.
-MIN_DEV_THEME_MACRO_F1 = 0.85
-MIN_DEV_NEGATIVE_F1 = 0.75
+# Measured on dev.jsonl when these thresholds were set: theme macro F1 0.97, negative F1 0.88
+# (0 of 7 hard negatives tagged). The thresholds leave a margin for small rule changes; the
+# held-back set will score lower, as the rules were written with this sample in view.
+MIN_DEV_THEME_MACRO_F1 = 0.88
+MIN_DEV_NEGATIVE_F1 = 0.80
 MAX_DEV_HARD_NEGATIVE_SHARE = 0.15
 
 

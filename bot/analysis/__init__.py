@@ -112,7 +112,8 @@ def analyze(text: str) -> Analysis:
     hits = SHARED_INDEX.owners_matching(lowered)  # one walk for theme rules and lexicon cues
     themes = RULES.tag(lowered, hits)
     if language == "en":
-        score = score_english(clean, lowered, len(themes), hits)
+        complaints = sum(THEMES[t].complaint for t in themes)
+        score = score_english(clean, lowered, len(themes), hits, complaints)
     else:
         score = score_foreign(lowered, len(themes))
     label = label_for(score.polarity)

@@ -31,6 +31,8 @@ W_THEME = -0.12  # per theme, at most two: themed comments lean negative
 NEG_THRESHOLD = -0.02
 POS_THRESHOLD = 0.12
 STRONG_NEGATIVE = -0.5
+# A complaint theme with no praise cue makes a comment negative unless it reads clearly positive.
+THEME_FLOOR_BELOW = 0.4
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,12 @@ class _Lexicon:
     cues: tuple[_Cue, ...]
     question: int
     question_scale: float
+    report: int
+    report_scale: float
+    rhetorical: int
+    praise_lead: int
+    lead_chars: int
+    concession: int
     sarcasm_always: int
     sarcasm_if_negative: int
     foreign_negative: re.Pattern[str]
@@ -77,6 +85,12 @@ def _load(path: Path = _LEXICON_PATH, index: RuleIndex | None = None) -> _Lexico
         ),
         question=owner(raw["neutrality"]["question"], f"{path.name} [neutrality]"),
         question_scale=float(raw["neutrality"]["question_scale"]),
+        report=owner(raw["neutrality"]["report"], f"{path.name} [neutrality]"),
+        report_scale=float(raw["neutrality"]["report_scale"]),
+        rhetorical=owner(raw["neutrality"]["rhetorical"], f"{path.name} [neutrality]"),
+        praise_lead=owner(raw["mixed"]["praise_lead"], f"{path.name} [mixed]"),
+        lead_chars=int(raw["mixed"]["lead_chars"]),
+        concession=owner(raw["mixed"]["concession"], f"{path.name} [mixed]"),
         sarcasm_always=owner(raw["sarcasm"]["always"], f"{path.name} [sarcasm]"),
         sarcasm_if_negative=owner(raw["sarcasm"]["if_negative"], f"{path.name} [sarcasm]"),
         foreign_negative=_words(raw["foreign"]["negative"]),
@@ -88,6 +102,9 @@ def _load(path: Path = _LEXICON_PATH, index: RuleIndex | None = None) -> _Lexico
 
 LEXICON = _load(index=SHARED_INDEX)
 _VADER = SentimentIntensityAnalyzer()
+with _LEXICON_PATH.open("rb") as _fh:
+    for _word in tomllib.load(_fh).get("vader", {}).get("drop", []):
+        _VADER.lexicon.pop(_word, None)  # our own instance: only descriptive in this domain
 _textblob_sentiment("warm up")  # load TextBlob's lexicon now, not racily in a worker thread
 
 
@@ -141,6 +158,11 @@ class Signals:
     sarcasm: bool
     sarcasm_if_negative: bool
     question: bool
+    positive_cue: bool = False
+    report: bool = False
+    rhetorical: bool = False
+    praise_lead: bool = False
+    concession: bool = False
 
 
 def signals(text: str, lowered: str, hits: Mapping[int, int] | None = None) -> Signals:
@@ -150,11 +172,13 @@ def signals(text: str, lowered: str, hits: Mapping[int, int] | None = None) -> S
     tb, subjectivity, tb_evidence = _textblob(text)
     vd = _VADER.polarity_scores(text)["compound"]
     cues = 0.0
-    negative_cue = False
+    negative_cue = positive_cue = False
     for cue in LEXICON.cues:
         if cue.owner in hits:
             cues += cue.weight
             negative_cue = negative_cue or cue.weight < 0
+            positive_cue = positive_cue or cue.weight > 0
+    lead = hits.get(LEXICON.praise_lead)
     return Signals(
         textblob=tb,
         subjectivity=subjectivity,
@@ -165,17 +189,38 @@ def signals(text: str, lowered: str, hits: Mapping[int, int] | None = None) -> S
         sarcasm=LEXICON.sarcasm_always in hits,
         sarcasm_if_negative=LEXICON.sarcasm_if_negative in hits,
         question=LEXICON.question in hits,
+        positive_cue=positive_cue,
+        report=LEXICON.report in hits,
+        rhetorical=LEXICON.rhetorical in hits,
+        praise_lead=lead is not None and lead <= LEXICON.lead_chars,
+        concession=LEXICON.concession in hits,
     )
 
 
-def blend(sig: Signals, theme_count: int) -> SentimentScore:
+def blend(sig: Signals, theme_count: int, complaint_themes: int | None = None) -> SentimentScore:
+    """`complaint_themes`: how many of the themes are complaints by nature (a technical problem
+    is often just reported); defaults to `theme_count`."""
+    if complaint_themes is None:
+        complaint_themes = theme_count
     polarity = W_TEXTBLOB * sig.textblob + W_VADER * sig.vader + W_CUES * sig.cues
-    polarity += W_THEME * min(theme_count, 2)
+    report = sig.report and not sig.rhetorical
+    if not report:
+        polarity += W_THEME * min(theme_count, 2)
     subjectivity = sig.subjectivity
-    if sig.sarcasm or ((sig.negative_cue or theme_count) and sig.sarcasm_if_negative):
+    sarcastic = sig.sarcasm or bool((sig.negative_cue or theme_count) and sig.sarcasm_if_negative)
+    if sarcastic:
         # Praise words in a sarcastic comment count against it.
         polarity = -abs(polarity) - 0.3
         subjectivity = max(subjectivity, 0.6)
+    elif report:
+        # A notice or a question asked to get an answer, not to complain.
+        polarity *= LEXICON.report_scale
+    elif sig.praise_lead:
+        # Praise first, a gripe after: not a complaint; positive with a concession.
+        polarity = max(polarity, POS_THRESHOLD + 0.03 if sig.concession else 0.0)
+    elif complaint_themes and not sig.positive_cue and polarity < THEME_FLOOR_BELOW:
+        # A resistance theme with nothing good said about the change leans negative.
+        polarity = min(polarity, NEG_THRESHOLD - 0.08)
     if sig.question and not sig.negative_cue and polarity > -0.4:
         polarity *= LEXICON.question_scale
     if sig.cues:
@@ -192,10 +237,14 @@ def blend(sig: Signals, theme_count: int) -> SentimentScore:
 
 
 def score_english(
-    text: str, lowered: str, theme_count: int, hits: Mapping[int, int] | None = None
+    text: str,
+    lowered: str,
+    theme_count: int,
+    hits: Mapping[int, int] | None = None,
+    complaint_themes: int | None = None,
 ) -> SentimentScore:
     """Blend TextBlob, VADER and domain cues; `lowered` is the normalised lower-case text."""
-    return blend(signals(text, lowered, hits), theme_count)
+    return blend(signals(text, lowered, hits), theme_count, complaint_themes)
 
 
 def score_foreign(lowered: str, theme_count: int) -> SentimentScore:

@@ -38,6 +38,7 @@ class Theme:
     pattern: Matcher
     exclude: Matcher | None
     owner: int
+    complaint: bool = True  # a complaint by nature, not something often just reported
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def load_rules(path: Path = _RULES_PATH, index: RuleIndex | None = None) -> Them
             pattern=pattern,
             exclude=compile_any(list(spec.get("exclude", [])), where),
             owner=owner,
+            complaint=bool(spec.get("complaint", True)),
         )
     glob = raw.get("global", {})
     return ThemeRules(
