@@ -303,3 +303,148 @@ def test_two_replicas_racing_send_one_dm_per_lead_per_window(
     assert shown(dms[LEADS[0]][0]).count("Entering it twice") == 12
     assert rows(database_url, "SELECT count(*) FROM alert_batch") == [(1,)]
     assert rows(database_url, "SELECT count(*) FROM outbox WHERE kind = 'alert'") == [(2,)]
+
+
+# -- trend alerts ------------------------------------------------------------------------------
+
+WEEK1 = date(2025, 3, 3)
+WEEK2 = date(2025, 3, 10)
+MONDAY_NOON = timedelta(hours=12)
+
+
+def open_week(pulse: Services, clock: FakeClock, week: date) -> int:
+    """Open the week's check-in on Monday noon (closing the one before, as the schedule does)."""
+    clock.set(datetime.combine(week, datetime.min.time(), UTC) + MONDAY_NOON)
+    fanout = checkins.send_now(pulse).fanout
+    assert fanout is not None
+    alerts.tick(pulse)  # the next tick checks the cycle this closed
+    return fanout.cycle_id
+
+
+def answer(pulse: Services, cycle_id: int, people: list[str], *, mood: str, adoption: str) -> None:
+    for user_id in people:
+        for question, value in (("mood", mood), ("adoption", adoption)):
+            outcome = checkins.record_answer(
+                pulse, cycle_id=cycle_id, user_id=user_id, question=question, value=value
+            )
+            assert outcome is checkins.Outcome.RECORDED
+
+
+def comments(pulse: Services, author: str, week: date, theme: str, count: int) -> None:
+    for n in range(count):
+        add_scored(
+            pulse, f"{theme} comment {n} of {week}", themes=(theme,), author=author, day=week
+        )
+
+
+def close_and_check(pulse: Services, clock: FakeClock, week: date) -> None:
+    """A week after opening, the cycle closes; the next alerts tick checks its trends."""
+    moment = datetime.combine(week, datetime.min.time(), UTC) + timedelta(days=7, hours=12)
+    clock.set(moment)
+    assert checkins.close_due_cycles(pulse, now=moment) == 1
+    run_at(pulse, clock, moment + timedelta(minutes=1))
+
+
+def trend_dms(slack: FakeSlack) -> dict[str, list[dict[str, Any]]]:
+    return alert_dms(slack, prefix="Trend alert")
+
+
+def two_weeks(pulse: Services, clock: FakeClock) -> None:
+    """Managers turn sour in week 2: mood 4 → 2, one stops answering, 3 of 5 use the old way,
+    and double work is raised three times; end users stay as they were."""
+    first = open_week(pulse, clock, WEEK1)
+    answer(pulse, first, MANAGERS, mood="4", adoption="yes")
+    answer(pulse, first, USERS, mood="4", adoption="yes")
+    comments(pulse, MANAGERS[0], WEEK1, "double_work", 1)
+    comments(pulse, USERS[0], WEEK1, "technical_problem", 3)
+    second = open_week(pulse, clock, WEEK2)
+    answer(pulse, second, MANAGERS[:2], mood="2", adoption="yes")
+    answer(pulse, second, MANAGERS[2:5], mood="2", adoption="no_old_way")
+    answer(pulse, second, USERS, mood="4", adoption="yes")
+    comments(pulse, MANAGERS[0], WEEK2, "double_work", 3)
+    comments(pulse, USERS[0], WEEK2, "technical_problem", 3)
+
+
+def test_trend_alert_after_the_cycle_says_what_changed_by_how_much_and_what_to_do(
+    pulse: Services, slack: FakeSlack, clock: FakeClock, database_url: str
+) -> None:
+    two_weeks(pulse, clock)
+    assert rows(database_url, "SELECT changes FROM alert_trend") == [(0,)]  # week 1: no baseline
+    assert trend_dms(slack) == {}
+    close_and_check(pulse, clock, WEEK2)
+    dms = trend_dms(slack)
+    assert sorted(dms) == LEADS and all(len(v) == 1 for v in dms.values())
+    message = shown(dms[LEADS[0]][0])
+    audience, managers = message.split("*Group managers*")
+    assert "*Whole audience*" in audience
+    assert "Mood fell from 4.0 to 3.1 (−0.9 on the 1–5 scale)" in audience
+    assert "rose from 0% to 27% (+27 points)" in audience  # 3 of 11 used the old way
+    assert "Participation fell" not in audience  # 12 of 14 → 11 of 14: 7 points
+    assert "New theme: *Double work* in 3 texts" in audience
+    assert "Mood fell from 4.0 to 2.0 (−2.0" in managers
+    assert "Participation fell from 100% to 83% (−17 points)" in managers
+    assert "rose from 0% to 60% (+60 points)" in managers
+    assert "Find what the old tool did better" in managers  # the old-way tactic
+    assert "top theme this week: Double work" in managers and "Retire the old report" in managers
+    assert "New theme: *Double work*" in managers
+    assert "New theme: *Technical problem*" not in message  # three a week already before
+    assert "end_users" not in message and "executives" not in message
+    assert len(dms[LEADS[0]][0]["blocks"]) <= 50
+    # Ticking on, or a second replica, sends nothing more.
+    for minutes in (2, 30, 600):
+        run_at(pulse, clock, clock.now + timedelta(minutes=minutes))
+    assert all(len(v) == 1 for v in trend_dms(slack).values())
+    assert rows(database_url, "SELECT count(*) FROM outbox WHERE kind = 'trend'") == [(2,)]
+
+
+def test_trend_thresholds_and_muted_themes_come_from_settings(
+    pulse: Services, slack: FakeSlack, clock: FakeClock
+) -> None:
+    changes, errors = team_settings.validate(
+        {
+            **team_settings.current(pulse),
+            "alert_mood_drop": "1.0",
+            "alert_participation_drop": "20",
+            "alert_old_way_rise": "30",
+            "muted_themes": "double_work",
+        }
+    )
+    assert errors == {}
+    team_settings.save(pulse, changes=changes)
+    two_weeks(pulse, clock)
+    close_and_check(pulse, clock, WEEK2)
+    message = shown(trend_dms(slack)[LEADS[0]][0])
+    assert "*Whole audience*" not in message  # −0.9 mood and +27 points: under the thresholds
+    assert "Mood fell from 4.0 to 2.0" in message and "rose from 0% to 60%" in message
+    assert "Participation fell" not in message
+    assert "Double work" not in message  # muted: no new-theme line, no tactic from it
+    assert "top theme this week" not in message and "what changed this week" in message
+
+
+def test_a_group_under_the_minimum_in_either_week_is_not_compared(
+    pulse: Services, slack: FakeSlack, clock: FakeClock
+) -> None:
+    first = open_week(pulse, clock, WEEK1)
+    answer(pulse, first, MANAGERS, mood="4", adoption="yes")
+    answer(pulse, first, USERS, mood="5", adoption="yes")
+    answer(pulse, first, EXECS, mood="5", adoption="yes")
+    second = open_week(pulse, clock, WEEK2)
+    answer(pulse, second, MANAGERS, mood="4", adoption="yes")
+    answer(pulse, second, USERS[:3], mood="1", adoption="no_old_way")  # only 3 answered
+    answer(pulse, second, EXECS, mood="1", adoption="no_old_way")  # a group of 2
+    close_and_check(pulse, clock, WEEK2)
+    message = shown(trend_dms(slack)[LEADS[0]][0])
+    assert "*Whole audience*" in message and "Mood fell from 4.6 to 2.6 (−2.0" in message
+    assert "end_users" not in message and "executives" not in message
+    assert "*Group " not in message
+
+
+def test_nothing_tripped_sends_nothing(
+    pulse: Services, slack: FakeSlack, clock: FakeClock, database_url: str
+) -> None:
+    for week in (WEEK1, WEEK2):
+        cycle_id = open_week(pulse, clock, week)
+        answer(pulse, cycle_id, [*MANAGERS, *USERS], mood="4", adoption="partly")
+    close_and_check(pulse, clock, WEEK2)
+    assert trend_dms(slack) == {}
+    assert rows(database_url, "SELECT changes FROM alert_trend ORDER BY cycle_id") == [(0,), (0,)]

@@ -169,20 +169,18 @@ def _population(population: PopulationTrend, alert: TrendAlert) -> str:
 
 
 def _what_changed(change: TrendChange, alert: TrendAlert) -> str:
+    """One line; the change is worked out from the rounded figures, so the line adds up."""
     if change.kind == "mood":
+        before, after = round(change.before, 1), round(change.after, 1)
         return (
-            f"Mood fell from {change.before:.1f} to {change.after:.1f} "
-            f"(−{change.before - change.after:.1f} on the 1–5 scale)."
+            f"Mood fell from {before:.1f} to {after:.1f} (−{before - after:.1f} on the 1–5 scale)."
         )
-    if change.kind == "participation":
+    if change.kind in ("participation", "old_way"):
+        before, after = round(change.before * 100), round(change.after * 100)
+        if change.kind == "participation":
+            return f"Participation fell from {before}% to {after}% (−{before - after} points)."
         return (
-            f"Participation fell from {change.before:.0%} to {change.after:.0%} "
-            f"(−{(change.before - change.after) * 100:.0f} points)."
-        )
-    if change.kind == "old_way":
-        return (
-            f"“No, I used the old way” rose from {change.before:.0%} to {change.after:.0%} "
-            f"(+{(change.after - change.before) * 100:.0f} points)."
+            f"“No, I used the old way” rose from {before}% to {after}% (+{after - before} points)."
         )
     title = escape(change.theme.title) if change.theme else "A theme"
     return (
