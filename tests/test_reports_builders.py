@@ -225,7 +225,7 @@ def test_report_compares_weeks_and_lists_tactics() -> None:
     assert_within_limits(payload)
     assert_inert(payload)
     body = "\n".join(texts_of(payload["blocks"]))
-    assert "the week before: 68%" in body
+    assert "previous check-in: 68%" in body
     assert "(was 3.2)" in body
     assert "_Try:_ Show the shortcut" in body
     assert "2 in that week, 1 so far this week" in body

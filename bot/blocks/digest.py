@@ -166,14 +166,14 @@ def adoption_text(adoption: Adoption | None) -> str:
 def mood_change(mood: Mood | None, previous: TrendPoint | None) -> str:
     if mood is None or previous is None or previous.mood is None:
         return ""
-    return f" · {_arrow(mood.average - previous.mood, unit='', digits=1)} vs the week before"
+    return f" · {_arrow(mood.average - previous.mood, unit='', digits=1)} vs the previous check-in"
 
 
 def yes_change(adoption: Adoption | None, previous: TrendPoint | None) -> str:
     if adoption is None or previous is None or previous.yes_share is None:
         return ""
     delta = (adoption.share("yes") - previous.yes_share) * 100
-    return f'\n"Yes" {_arrow(delta, unit=" points", digits=0)} vs the week before'
+    return f'\n"Yes" {_arrow(delta, unit=" points", digits=0)} vs the previous check-in'
 
 
 def _arrow(delta: float, *, unit: str, digits: int) -> str:

@@ -114,7 +114,7 @@ def _previous_point(report: Report) -> TrendPoint | None:
 def _previous_participation(previous: CycleFigures | None) -> str:
     if previous is None or previous.participation is None:
         return ""
-    return f" (the week before: {previous.participation.rate:.0%})"
+    return f" (previous check-in: {previous.participation.rate:.0%})"
 
 
 def _trend_text(trend: tuple[TrendPoint, ...]) -> str:
