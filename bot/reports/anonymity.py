@@ -92,11 +92,10 @@ def cells_to_show(
 
     while True:
         signatures = {a: frozenset(k for k in shown if a in population[k]) for a in atoms}
-        small = next(
-            (a for a in atoms if not is_safe(signatures[a], region_size(signatures, a))), None
-        )
-        if small is None:
+        unsafe = [a for a in atoms if not is_safe(signatures[a], region_size(signatures, a))]
+        if not unsafe:
             return frozenset(shown)
+        small = unsafe[0]
         best: tuple[bool, int, int, str] | None = None
         hide: Hashable = None
         for key in shown:
