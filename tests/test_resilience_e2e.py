@@ -85,3 +85,6 @@ def test_database_briefly_down_loses_nothing_acknowledged(
     assert "recorded" in after.json()["text"]
     assert httpx.get(f"{app.url}/healthz").status_code == 200
     assert count_rows(database_url, "anonymous_feedback") == 2
+    # The failure is logged, but never with the words that failed to store.
+    assert "feedback not stored: database unavailable" in app.logs()
+    assert "during the outage" not in app.logs()
