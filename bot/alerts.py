@@ -160,7 +160,7 @@ def last_boundary(now: datetime, *, minutes: int) -> datetime:
     return datetime.fromtimestamp(int(now.timestamp()) // step * step, UTC)
 
 
-def alert_key(window_end: datetime, lead: str, part: int) -> str:
+def alert_key(window_end: datetime, *, lead: str, part: int) -> str:
     """`alert:{window}:{lead}`, and `:{part}` for the second and later message of a batch."""
     key = f"alert:{window_end:%Y%m%dT%H%MZ}:{lead}"
     return key if part == 1 else f"{key}:{part}"
@@ -226,7 +226,7 @@ def queue_resistance_alerts(
             messages=[
                 Outgoing(
                     kind="alert",
-                    dedupe_key=alert_key(boundary, lead, part),
+                    dedupe_key=alert_key(boundary, lead=lead, part=part),
                     recipient=lead,
                     due_at=boundary,
                     payload=payload,

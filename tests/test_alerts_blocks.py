@@ -73,7 +73,8 @@ def test_each_item_has_theme_tactic_and_source_and_the_footer_explains_batching(
     shown = blocks_text(payload)
     assert "*Double work* → Retire the old report." in shown
     assert "From anonymous feedback (`/feedback`) · group *managers*" in shown
-    assert "Strongly negative, no known theme" in shown and "From a check-in comment" in shown
+    assert "*No known theme* → Read it" in shown
+    assert "From a check-in comment · strongly negative" in shown
     assert "2 more about muted themes" in shown and "every 60 minutes" in shown
     assert payload["text"] == (
         "2 comments flagged as possible resistance: Double work ×1, no known theme ×1"
@@ -111,8 +112,8 @@ def test_batch_boundaries_and_keys() -> None:
     on_the_hour = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
     assert last_boundary(on_the_hour, minutes=60) == on_the_hour
     assert next_boundary(on_the_hour, minutes=60) == datetime(2025, 3, 10, 15, 0, tzinfo=UTC)
-    assert alert_key(on_the_hour, "U1", 1) == "alert:20250310T1400Z:U1"
-    assert alert_key(on_the_hour, "U1", 2) == "alert:20250310T1400Z:U1:2"
+    assert alert_key(on_the_hour, lead="U1", part=1) == "alert:20250310T1400Z:U1"
+    assert alert_key(on_the_hour, lead="U1", part=2) == "alert:20250310T1400Z:U1:2"
 
 
 def trend(populations: int) -> TrendAlert:

@@ -108,11 +108,13 @@ def _intro(alert: ResistanceAlert) -> str:
 def _item_details(item: FlaggedText) -> str:
     lines = [f"*{escape(t.title)}* → {escape(t.tactic)}" for t in item.themes]
     if not lines:
-        lines.append(f"*Strongly negative, no known theme* → {messages.ALERT_NO_THEME_TACTIC}")
-    origin = f"From {SOURCES.get(item.source, 'anonymous feedback')}"
+        lines.append(f"*No known theme* → {messages.ALERT_NO_THEME_TACTIC}")
+    origin = [f"From {SOURCES.get(item.source, 'anonymous feedback')}"]
     if item.group is not None:
-        origin += f" · group *{escape(item.group)}*"
-    lines.append(origin)
+        origin.append(f"group *{escape(item.group)}*")
+    if item.strongly_negative:
+        origin.append("strongly negative")
+    lines.append(" · ".join(origin))
     return "\n".join(lines)
 
 
