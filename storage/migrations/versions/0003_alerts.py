@@ -53,9 +53,7 @@ def upgrade() -> None:
             sa.Column("alert_mood_drop", sa.Float(), nullable=False, server_default="0.5")
         )
         batch_op.add_column(
-            sa.Column(
-                "alert_participation_drop", sa.Integer(), nullable=False, server_default="15"
-            )
+            sa.Column("alert_participation_drop", sa.Integer(), nullable=False, server_default="15")
         )
         batch_op.add_column(
             sa.Column("alert_old_way_rise", sa.Integer(), nullable=False, server_default="15")
