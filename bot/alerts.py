@@ -10,6 +10,14 @@ the last hour", never "just now": a text flagged after its boundary has passed w
 next one rather than going out alone. Items are ordered most negative first, then by their
 random id, never by arrival.
 
+**Trend alerts** compare a cycle, once it has closed, with the closed cycle before it, for the
+whole audience and each named group: mood average down by `alert_mood_drop`, participation
+down by `alert_participation_drop` points, "No, I used the old way" up by `alert_old_way_rise`
+points, and a theme in at least 3 texts (comments or `/feedback`) that never reached 3 in a
+week of the previous 26 check-ins. A figure is compared only if the report shows it in both
+weeks: mood and old-way need `min_group_size` respondents, participation that many people
+asked (silence is the signal there, so it cannot also be the entry ticket).
+
 **Muting.** A text whose themes are all muted is left out, unless it is strongly negative
 (polarity ≤ -0.5, the scorer's own line): anger about a muted theme is still news. Muted
 themes are dropped from an item's theme list and never trip the "new theme" trend rule.
