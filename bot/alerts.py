@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
@@ -56,7 +56,7 @@ from storage import reports as report_store
 from storage.alerts import FlaggedRow
 from storage.models import TeamSettings
 from storage.outbox import Outgoing
-from storage.reports import AnswerCount, CycleRef
+from storage.reports import CycleRef
 from storage.team import get_team_settings
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,6 @@ TREND_FRESH = timedelta(days=3)
 # "First time" looks back this many check-ins (about half a year).
 THEME_HISTORY_CYCLES = 26
 NEW_THEME_TEXTS = 3
-OLD_WAY = "no_old_way"  # the stored value of "No, I used the old way" (bot/blocks/checkin.py)
 
 
 @dataclass(frozen=True)
@@ -332,7 +331,7 @@ def trend_alert(
     current, previous = cycles[0], cycles[1]
     minimum = anonymity.min_group_size(settings.min_group_size)
     compared = [current.id, previous.id]
-    answers = _old_way_as_no(report_store.answer_counts(session, cycle_ids=compared))
+    answers = report_store.answer_counts(session, cycle_ids=compared)
     participation = report_store.participation_by_group(session, cycle_ids=compared)
     now_figures, before_figures = (
         cycle_figures(c, answers=answers, participation=participation, minimum=minimum)
@@ -469,12 +468,6 @@ def _measures(figures: CycleFigures, group: str | None) -> Measures:
         participation=participation.rate if participation else None,
         old_way=adoption.share("no") if adoption else None,
     )
-
-
-def _old_way_as_no(answers: Iterable[AnswerCount]) -> list[AnswerCount]:
-    """Check-ins store "No, I used the old way" as `no_old_way`; the report figures call it
-    `no`. Mapped here so the old-way share counts every such answer."""
-    return [replace(a, value="no") if a.value == OLD_WAY else a for a in answers]
 
 
 def _theme_counts(

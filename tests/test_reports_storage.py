@@ -137,7 +137,7 @@ def test_answer_counts_group_by_cycle_group_question_and_value(db: Database, see
     cycle = seed.cycle(WEEK0)
     seed.answers(cycle, group="managers", question="mood", values=["4", "4", "5"])
     seed.answers(cycle, group=None, question="mood", values=["1"])
-    seed.answers(cycle, group="managers", question="adoption", values=["yes", "no"])
+    seed.answers(cycle, group="managers", question="adoption", values=["yes", "no_old_way"])
     other = seed.cycle(WEEK0 + timedelta(weeks=1))
     seed.answers(other, group="managers", question="mood", values=["2"])
     with db.session() as session:
@@ -148,7 +148,7 @@ def test_answer_counts_group_by_cycle_group_question_and_value(db: Database, see
         ("managers", "mood", "5"): 1,
         (None, "mood", "1"): 1,
         ("managers", "adoption", "yes"): 1,
-        ("managers", "adoption", "no"): 1,
+        ("managers", "adoption", "no_old_way"): 1,
     }
 
 
@@ -244,7 +244,7 @@ def _seed_closed_week(seed: Seeder, week: date, *, managers_mood: list[str], exe
         cycle,
         group="end users",
         question="adoption",
-        values=["yes"] * 5 + ["partly"] * 10 + ["no"] * 10,
+        values=["yes"] * 5 + ["partly"] * 10 + ["no_old_way"] * 10,
     )
     seed.answers(cycle, group="execs", question="adoption", values=["yes"] * execs)
     return cycle

@@ -34,6 +34,8 @@ MAX_QUOTES = 3
 MAX_HELP_GROUPS = 3
 MOOD_VALUES = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 ADOPTION_VALUES = ("yes", "partly", "no")
+# How check-ins store each adoption answer (bot/blocks/checkin.py) → the name reports use.
+STORED_ADOPTION = {"yes": "yes", "partly": "partly", "no_old_way": "no"}
 
 
 @dataclass(frozen=True)
@@ -261,8 +263,8 @@ def cycle_figures(
         if row.question == "mood" and row.value in MOOD_VALUES:
             mood_n[row.group] += row.count
             mood_sum[row.group] += MOOD_VALUES[row.value] * row.count
-        elif row.question == "adoption" and row.value in ADOPTION_VALUES:
-            adoption[row.group][row.value] += row.count
+        elif row.question == "adoption" and row.value in STORED_ADOPTION:
+            adoption[row.group][STORED_ADOPTION[row.value]] += row.count
     sent: dict[str | None, int] = defaultdict(int)
     answered: dict[str | None, int] = defaultdict(int)
     for p in participation:
@@ -331,8 +333,8 @@ def trend(
         if row.question == "mood" and row.value in MOOD_VALUES:
             mood_n[row.cycle_id] += row.count
             mood_sum[row.cycle_id] += MOOD_VALUES[row.value] * row.count
-        elif row.question == "adoption" and row.value in ADOPTION_VALUES:
-            adoption[row.cycle_id][row.value] += row.count
+        elif row.question == "adoption" and row.value in STORED_ADOPTION:
+            adoption[row.cycle_id][STORED_ADOPTION[row.value]] += row.count
     points = []
     for cycle in reversed(cycles):
         sent, answered = participation.get(cycle.id, (0, 0))
