@@ -166,3 +166,20 @@ def test_healthz_reports_ready(app: RunningApp) -> None:
     response = httpx.get(f"{app.url}/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "scheduler": "ok"}
+
+
+def test_feedback_is_scored_after_the_ack(client: SlackClient, database_url: str) -> None:
+    response = client.command("/feedback", "I went back to my spreadsheet, the new tool is slower")
+    assert response.status_code == 200
+    deadline = time.monotonic() + 20
+    scored: list[tuple[object, ...]] = []
+    while time.monotonic() < deadline and not scored:
+        scored = rows(
+            database_url,
+            "SELECT label, themes, flagged FROM anonymous_feedback WHERE label IS NOT NULL",
+        )
+        time.sleep(0.2)
+    assert scored, "the scoring worker never stored a score"
+    label, themes, flagged = scored[0]
+    assert label == "neg" and flagged
+    assert "back_to_old_tools" in str(themes)
