@@ -89,3 +89,34 @@ TREND_PARTICIPATION_TACTIC = (
     "Silence is resistance too: ask champions why people stopped answering, and show what "
     "changed because of earlier feedback."
 )
+
+DIGEST_NO_RECIPIENTS = (
+    "There is nobody to send a digest to yet. Name champions with `/pulse champion add @user…` "
+    "and the change lead with `/pulse lead @user`."
+)
+DIGEST_NO_CLOSED_CYCLE = (
+    "No check-in has closed yet, so there is no digest to send. Each week's digest goes out "
+    "when its check-in closes, so that nobody's answer can be read off a number that moves."
+)
+EXPORT_STARTED = (
+    "I'll DM you the export in a moment: two CSV files, weekly aggregates per group and "
+    "anonymised comments."
+)
+EXPORT_SENT = (
+    "Sent: the export is in your DM with Change Pulse ({files}). Cells marked `suppressed` "
+    "belong to groups too small to show."
+)
+EXPORT_FAILED = (
+    "Sorry, I couldn't deliver the export: Slack refused the file upload. Nothing was shared "
+    "with anyone. Please try again in a minute."
+)
+EXPORT_COMMENT = (
+    "Your Change Pulse export: weekly aggregates per stakeholder group (cells too small to "
+    "show say `suppressed`) and anonymised comments with their scores and themes. Comments "
+    "carry a week, never a name or a time; please keep the files among the people who run "
+    "the rollout."
+)
+HOME_NOT_ALLOWED = "That button is for the change lead and admins."
+UPDATE_NOT_ALLOWED = (
+    "Only the change lead and admins can post \u201cyou said, we did\u201d updates."
+)

@@ -11,6 +11,10 @@ How "exactly once" holds:
   puts its unfinished `sending` rows back to pending. The one message that was in flight at
   the crash may therefore arrive twice; nothing is ever lost.
 
+A message may carry files (the digest's chart): they are uploaded into the DM the message
+landed in, after the message is marked sent. A failed upload is logged and not retried, so
+the message arrives text-only and a retry can never post it a second time.
+
 Usage::
 
     sender = OutboxSender(db=db, client=client, clock=system_clock, rate=1.0, lease_seconds=30)
@@ -20,6 +24,7 @@ Usage::
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import socket
@@ -63,6 +68,16 @@ PERMANENT_ERRORS = frozenset(
         "msg_too_long",
     }
 )
+
+
+def attachment(*, filename: str, title: str, alt_txt: str, content: bytes) -> dict[str, str]:
+    """A file for an outbox payload's `files` list, stored with the row so a retry has it."""
+    return {
+        "filename": filename,
+        "title": title,
+        "alt_txt": alt_txt,
+        "content_b64": base64.b64encode(content).decode("ascii"),
+    }
 
 
 class TokenBucket:
@@ -249,7 +264,29 @@ class OutboxSender:
                 channel=response.get("channel"),
                 message_ts=response.get("ts"),
             )
+        files = payload.get("files")
+        channel = response.get("channel")
+        if files and channel:
+            self._upload(delivery, channel=str(channel), files=files)
         return True
+
+    def _upload(self, delivery: Delivery, *, channel: str, files: list[dict[str, str]]) -> None:
+        """Share the message's files in its DM; the message itself is already marked sent."""
+        for item in files:
+            try:
+                self.client.files_upload_v2(
+                    channel=channel,
+                    content=base64.b64decode(item["content_b64"]),
+                    filename=item["filename"],
+                    title=item.get("title") or item["filename"],
+                    alt_txt=item.get("alt_txt"),
+                )
+            except Exception:
+                logger.exception(
+                    "outbox: %s #%d was sent without its file; the upload failed",
+                    delivery.kind,
+                    delivery.id,
+                )
 
     def _failed(self, delivery: Delivery, error: SlackApiError) -> None:
         code = str(error.response.get("error") or f"http_{error.response.status_code}")

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import alerts, checkins
+from bot import alerts, checkins, reporting, updates
 from bot.services import Services
 from storage import feedback as feedback_store
 
@@ -45,6 +45,20 @@ def alerts_tick(services: Services) -> None:
         logger.exception("alerts tick failed; claimed texts wait for the next tick")
 
 
+def digest_tick(services: Services) -> None:
+    try:
+        reporting.tick(services)
+    except Exception:
+        logger.exception("digest tick failed; the next tick tries again")
+
+
+def updates_tick(services: Services) -> None:
+    try:
+        updates.tick(services)
+    except Exception:
+        logger.exception("update fan-out failed; the next tick tries again")
+
+
 def build_scheduler(services: Services) -> BackgroundScheduler:
     """Jobs with explicit ids, coalesced after downtime, with a grace window of hours.
 
@@ -73,6 +87,26 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         id="alerts_tick",
         replace_existing=True,
         coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    # The digest follows a cycle's close, which the check-in tick makes; a tick apart is soon
+    # enough, and it keeps a slow digest build from delaying check-ins.
+    scheduler.add_job(
+        digest_tick,
+        "interval",
+        seconds=services.settings.changepulse_tick_seconds,
+        args=[services],
+        id="digest_tick",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        updates_tick,
+        "interval",
+        seconds=services.settings.changepulse_tick_seconds,
+        args=[services],
+        id="updates_tick",
+        replace_existing=True,
         next_run_time=datetime.now(UTC),
     )
     scheduler.add_job(

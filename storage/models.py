@@ -150,6 +150,8 @@ class Participation(SQLModel, table=True):
     """
 
     __tablename__ = "participation"
+    # Covers the reports' sent/answered counts per cycle (joined to a person's group by id).
+    __table_args__ = (Index("ix_participation_report", "cycle_id", "answered", "user_id"),)
 
     cycle_id: int = Field(foreign_key="cycle.id", primary_key=True)
     user_id: str = Field(primary_key=True, max_length=32)
@@ -167,6 +169,8 @@ class CheckinAnswer(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("answer_ref", "question", name="uq_checkin_answer_ref_question"),
         Index("ix_checkin_answer_cycle", "cycle_id"),
+        # Covers the reports' GROUP BY cycle, question, group, value without reading the table.
+        Index("ix_checkin_answer_report", "cycle_id", "question", "stakeholder_group", "value"),
         {"sqlite_with_rowid": False},
     )
 
@@ -252,3 +256,22 @@ class AlertTrend(SQLModel, table=True):
 
     cycle_id: int = Field(foreign_key="cycle.id", primary_key=True)
     changes: int = Field(default=0)  # how many rules tripped (0: nothing was sent)
+
+
+class YouSaidWeDid(SQLModel, table=True):
+    """An update from the change lead on what was done about the feedback ("you said, we did").
+
+    Written under the lead's name, so unlike feedback it is not anonymous. `fanned_out_at` is
+    set once its DMs are queued: a tick finishes any fan-out that a restart interrupted.
+    """
+
+    __tablename__ = "you_said_we_did"
+    __table_args__ = (Index("ix_you_said_we_did_team_posted", "team_id", "posted_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    theme: str = Field(max_length=40)  # a theme id, or "other"
+    text: str = Field(max_length=1000)
+    posted_by: str = Field(max_length=32)
+    posted_at: datetime = Field(sa_column=tz_column(nullable=False))
+    fanned_out_at: datetime | None = Field(default=None, sa_column=tz_column())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVarTuple
 
@@ -100,6 +100,20 @@ def recent_cycles(
         for i, w, s, k in _rows(session, query)
         if i is not None
     ]
+
+
+def latest_closed_at(session: Session, *, team_id: str) -> tuple[int, datetime] | None:
+    """The latest closed cycle's id and when it closed: the weekly digest follows the close."""
+    query = (
+        select(col(Cycle.id), col(Cycle.closed_at))
+        .where(col(Cycle.team_id) == team_id, col(Cycle.closed_at).is_not(None))
+        .order_by(col(Cycle.week).desc())
+        .limit(1)
+    )
+    for cycle_id, closed_at in _rows(session, query):
+        if cycle_id is not None and closed_at is not None:
+            return cycle_id, closed_at
+    return None
 
 
 def closed_cycle(session: Session, *, team_id: str, cycle_id: int) -> CycleRef | None:

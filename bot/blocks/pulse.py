@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
+from bot import messages
 from bot.blocks import Block, context, message, section
 from bot.mrkdwn import escape
 
 if TYPE_CHECKING:
-    from bot.checkins import CycleCounts, PersonalStatus
+    from bot.checkins import CycleCounts, PersonalStatus, SendNow
+    from bot.reporting import DigestRun, ExportResult
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,13 @@ USAGES: tuple[Usage, ...] = (
         manage=True,
     ),
     Usage("send-now", "send this week's check-in to the audience now", manage=True),
+    Usage(
+        "digest-now",
+        "send the latest closed week's digest to champions and the change lead",
+        manage=True,
+    ),
+    Usage("report", "the latest closed week against the one before, by group", manage=True),
+    Usage("export", "weekly figures and anonymised comments as CSV files, by DM", manage=True),
     Usage("settings", "system name, key task, reminder delay, group size", manage=True),
 )
 
@@ -164,3 +173,47 @@ def send_now_message(*, recipients: int, queued: int, created: bool, rate: float
         f"{queued} who had not got it yet are being sent it now.{pace} `/pulse status` shows "
         "progress."
     )
+
+
+def send_now_answer(result: SendNow, *, rate: float) -> dict[str, Any]:
+    """`/pulse send-now` and the home's button: what happened, or why nothing did."""
+    if result.fanout is None:
+        closed = result.problem == "closed"
+        return text_message(messages.SEND_NOW_CLOSED if closed else messages.SEND_NOW_NO_AUDIENCE)
+    return send_now_message(
+        recipients=result.fanout.recipients,
+        queued=result.fanout.queued,
+        created=result.fanout.created,
+        rate=rate,
+    )
+
+
+def digest_now_message(run: DigestRun) -> dict[str, Any]:
+    """`/pulse digest-now`: each person gets a week's digest once, so a second run says so."""
+    if run.recipients == 0:
+        return text_message(messages.DIGEST_NO_RECIPIENTS)
+    if run.week is None:
+        return text_message(messages.DIGEST_NO_CLOSED_CYCLE)
+    week = f"{run.week.day} {run.week:%B}"
+    if run.queued == 0:
+        return text_message(
+            f"The digest for the week of {week} was already sent to all {run.recipients} "
+            "champions and change leads, and each gets a week's digest once. The next one goes "
+            "out when the open check-in closes."
+        )
+    already = (
+        f" ({run.already_sent} already had it, so they don't get it twice)"
+        if run.already_sent
+        else ""
+    )
+    people = "person" if run.queued == 1 else "people"
+    return text_message(
+        f":mailbox_with_mail: Sending the digest for the week of {week}, with its trend chart, "
+        f"to {run.queued} {people} now (champions and change leads){already}."
+    )
+
+
+def export_answer(result: ExportResult) -> dict[str, Any]:
+    if not result.delivered:
+        return text_message(messages.EXPORT_FAILED)
+    return text_message(messages.EXPORT_SENT.format(files=", ".join(result.filenames)))

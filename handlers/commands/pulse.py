@@ -10,17 +10,20 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import audience, checkins, messages, roles, team_settings
+from bot import audience, checkins, messages, reporting, roles, team_settings
 from bot.blocks.pulse import (
     audience_message,
+    digest_now_message,
+    export_answer,
     groups_message,
     help_message,
     mention_list,
     schedule_message,
-    send_now_message,
+    send_now_answer,
     status_message,
     text_message,
 )
+from bot.blocks.report import report_message
 from bot.blocks.settings import settings_modal
 from bot.roles import Caller
 from bot.schedule import WEEKDAYS, parse_clock_time, parse_weekday
@@ -39,6 +42,7 @@ class Subcommand:
     manage: bool = True
     slow: bool = False  # calls Slack; answered after the ack via response_url
     opens_modal: bool = False  # `run` builds a view, opened after the ack with the trigger id
+    working: str = "On it…"  # what a slow one acks with
 
 
 def _help(pulse: Services, caller: Caller, args: list[str]) -> Answer:
@@ -73,19 +77,19 @@ def _schedule(pulse: Services, caller: Caller, args: list[str]) -> Answer:
 
 
 def _send_now(pulse: Services, caller: Caller, args: list[str]) -> Answer:
-    result = checkins.send_now(pulse)
-    if result.fanout is None:
-        return text_message(
-            messages.SEND_NOW_CLOSED
-            if result.problem == "closed"
-            else messages.SEND_NOW_NO_AUDIENCE
-        )
-    return send_now_message(
-        recipients=result.fanout.recipients,
-        queued=result.fanout.queued,
-        created=result.fanout.created,
-        rate=pulse.settings.changepulse_send_rate,
-    )
+    return send_now_answer(checkins.send_now(pulse), rate=pulse.settings.changepulse_send_rate)
+
+
+def _digest_now(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    return digest_now_message(reporting.send_digests(pulse))
+
+
+def _report(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    return report_message(reporting.report(pulse))
+
+
+def _export(pulse: Services, caller: Caller, args: list[str]) -> Answer:
+    return export_answer(reporting.send_export(pulse, user_id=caller.user_id))
 
 
 def _settings_modal(pulse: Services, caller: Caller, args: list[str]) -> Answer:
@@ -203,6 +207,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "groups": Subcommand(_groups),
     "schedule": Subcommand(_schedule),
     "send-now": Subcommand(_send_now, slow=True),
+    "digest-now": Subcommand(_digest_now, slow=True),
+    "report": Subcommand(_report, slow=True),
+    "export": Subcommand(_export, slow=True, working=messages.EXPORT_STARTED),
     "settings": Subcommand(_settings_modal, opens_modal=True),
 }
 
@@ -236,7 +243,7 @@ def ack_pulse(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         ack()
         return
     if sub.slow:
-        ack(text="On it…")
+        ack(text=sub.working)
         return
     ack(**sub.run(pulse, caller, _split(command)[1]))
 
