@@ -226,11 +226,12 @@ def test_prf_helper() -> None:
     assert result.precision == result.recall == result.f1 == 0.5
 
 
-# Measured on dev.jsonl when these thresholds were set: theme macro F1 0.97, negative F1 0.88
+# Measured on dev.jsonl when these thresholds were set: theme macro F1 0.97, negative F1 0.93
 # (0 of 7 hard negatives tagged). The thresholds leave a margin for small rule changes; the
-# held-back set will score lower, as the rules were written with this sample in view.
+# held-back set will score lower, as the rules were written with this sample in view (on
+# comments unseen while writing the rules, negative F1 was nearer 0.9 and theme macro F1 0.8).
 MIN_DEV_THEME_MACRO_F1 = 0.88
-MIN_DEV_NEGATIVE_F1 = 0.80
+MIN_DEV_NEGATIVE_F1 = 0.85
 MAX_DEV_HARD_NEGATIVE_SHARE = 0.15
 
 

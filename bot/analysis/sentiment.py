@@ -33,6 +33,8 @@ POS_THRESHOLD = 0.12
 STRONG_NEGATIVE = -0.5
 # A complaint theme with no praise cue makes a comment negative unless it reads clearly positive.
 THEME_FLOOR_BELOW = 0.4
+# A report or information-seeking question scaled to between this and NEG_THRESHOLD is neutral.
+REPORT_NEUTRAL_ABOVE = -0.25
 
 
 @dataclass(frozen=True)
@@ -213,8 +215,11 @@ def blend(sig: Signals, theme_count: int, complaint_themes: int | None = None) -
         polarity = -abs(polarity) - 0.3
         subjectivity = max(subjectivity, 0.6)
     elif report:
-        # A notice or a question asked to get an answer, not to complain.
+        # A notice or a question asked to get an answer, not to complain: unless it is
+        # strongly negative even after scaling, it reads as neutral.
         polarity *= LEXICON.report_scale
+        if REPORT_NEUTRAL_ABOVE < polarity < NEG_THRESHOLD:
+            polarity = 0.0
     elif sig.praise_lead:
         # Praise first, a gripe after: not a complaint; positive with a concession.
         polarity = max(polarity, POS_THRESHOLD + 0.03 if sig.concession else 0.0)
