@@ -17,6 +17,7 @@ SCOPE_FOR = {
     "users_list": "users:read",
     "conversations_members": "channels:read",
     "files_upload_v2": "files:write",
+    "conversations_open": "im:write",
 }
 
 
