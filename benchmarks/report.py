@@ -90,7 +90,8 @@ def seed(db: Database, *, sizes: Sizes, rng: random.Random) -> None:
                 group = people[i][1]
                 lean = hash(group) % 3 - 1  # some groups happier than others
                 mood = min(5, max(1, round(rng.gauss(3.2 + lean * 0.4 + c / 100, 1))))
-                adoption = rng.choices(("yes", "partly", "no_old_way"), (5 + c // 10, 3, 2 - lean))[0]
+                weights = (5 + c // 10, 3, 2 - lean)
+                adoption = rng.choices(("yes", "partly", "no_old_way"), weights)[0]
                 yield (f"{rng.getrandbits(128):032x}", c + 1, "mood", str(mood), group, None)
                 yield (f"{rng.getrandbits(128):032x}", c + 1, "adoption", adoption, group, None)
 
