@@ -249,3 +249,27 @@ def test_rollout_dev_scores() -> None:
     if themes.hard_negatives:
         share = themes.hard_negatives_tagged / themes.hard_negatives
         assert share <= MAX_DEV_HARD_NEGATIVE_SHARE
+
+
+def test_shipped_model_is_what_the_training_texts_produce(tmp_path: Path) -> None:
+    """The weights in the repo are derived from the committed training texts, nothing else."""
+    import numpy as np
+
+    from bot.analysis import model, train
+
+    train.fit(train.load_examples()).save(tmp_path / "model.npz")
+    rebuilt, shipped = model.load(tmp_path / "model.npz"), model.load()
+    assert rebuilt is not None and shipped is not None
+    assert np.allclose(rebuilt.weights, shipped.weights, atol=1e-3)
+    assert np.allclose(rebuilt.bias, shipped.bias, atol=1e-3)
+
+
+def test_model_adds_phrasing_the_rules_miss_but_not_off_topic_negativity() -> None:
+    from bot.analysis import MODEL
+
+    assert MODEL is not None
+    # Written for this test: a paraphrase with no rule keyword in it.
+    prediction = MODEL.predict("honestly I just keep my own little notebook and copy it in later")
+    assert prediction.themes["back_to_old_tools"] > prediction.themes["technical_problem"]
+    # Off-topic text keeps the rules' verdict: the model only speaks for rollout comments.
+    assert analyze("What a lovely sunny morning, coffee was great").label != "neg"

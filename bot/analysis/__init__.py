@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from bot.analysis._regex import SHARED_INDEX
 from bot.analysis.language import detect_language
+from bot.analysis.model import Prediction
+from bot.analysis.model import load as load_model
 from bot.analysis.sentiment import (
+    NEG_THRESHOLD,
     STRONG_NEGATIVE,
     expand_slack_emoji,
     label_for,
@@ -30,6 +33,11 @@ __all__ = ["Analysis", "THEMES", "THEME_IDS", "Theme", "analyze", "tactic_for"]
 MAX_CHARS = 5000
 
 THEMES: Mapping[str, Theme] = RULES.themes
+
+# The learned half (bot/analysis/model.py); None only if model.npz is missing.
+MODEL = load_model()
+MODEL_THEME_THRESHOLD = 0.5
+MODEL_NEGATIVE_THRESHOLD = 0.5
 
 _QUOTES = str.maketrans(
     {
@@ -100,6 +108,23 @@ def _flag(polarity: float, label: str, themes: tuple[str, ...]) -> tuple[bool, s
     return True, "; ".join(parts)
 
 
+def _with_model(
+    prediction: Prediction, themes: tuple[str, ...], polarity: float
+) -> tuple[tuple[str, ...], float]:
+    """Add what the learned model hears to what the rules found.
+
+    Themes: the union, each theme in the canonical order. Sentiment: only for a comment that
+    is about the rollout (it has a theme), a confident "negative" from the model turns a
+    neutral or positive rule score negative; elsewhere the rules decide alone, because the
+    model knows rollout comments and nothing else (on film reviews it would guess).
+    """
+    learned = {t for t, p in prediction.themes.items() if p >= MODEL_THEME_THRESHOLD}
+    merged = tuple(t for t in THEME_IDS if t in themes or t in learned)
+    if merged and prediction.negative >= MODEL_NEGATIVE_THRESHOLD and polarity > NEG_THRESHOLD:
+        polarity = -round(0.1 + 0.8 * (prediction.negative - MODEL_NEGATIVE_THRESHOLD), 4)
+    return merged, polarity
+
+
 def analyze(text: str) -> Analysis:
     """Score one comment. Never raises for any str input."""
     if not isinstance(text, str):
@@ -116,13 +141,16 @@ def analyze(text: str) -> Analysis:
         score = score_english(clean, lowered, len(themes), hits, complaints)
     else:
         score = score_foreign(lowered, len(themes))
-    label = label_for(score.polarity)
-    flagged, reason = _flag(score.polarity, label, themes)
+    polarity = score.polarity
+    if language == "en" and MODEL is not None:
+        themes, polarity = _with_model(MODEL.predict(clean), themes, polarity)
+    label = label_for(polarity)
+    flagged, reason = _flag(polarity, label, themes)
     confident = language == "en" and score.evidence
     if language != "en":
         reason = f"{reason}; language {language}, not scored as English"
     return Analysis(
-        polarity=score.polarity,
+        polarity=polarity,
         label=label,
         subjectivity=score.subjectivity,
         themes=themes,

@@ -25,6 +25,7 @@ from textblob import TextBlob
 from bot.analysis import analyze
 from bot.analysis.themes import THEME_IDS
 
+HOLDOUT = Path(__file__).with_name("evaluation") / "holdout.jsonl"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
@@ -149,6 +150,55 @@ SENTIMENT_HEADER = (
 )
 
 
+def _rollout_section(rows: list[dict[str, Any]], title: str, out: Callable[[str], None]) -> int:
+    """Sentiment, themes, hard negatives and languages for one labelled rollout set."""
+    analyses = [analyze(row["text"]) for row in rows]
+    gold = [row["label"] for row in rows]
+    ours = sentiment_result(gold, [a.label for a in analyses])
+    base = sentiment_result(gold, [textblob_label(row["text"]) for row in rows])
+    out(f"### {title}: sentiment\n")
+    out(SENTIMENT_HEADER)
+    out(_sentiment_row(f"{len(rows)} texts", ours, base))
+    out("")
+
+    ours_themes = theme_report(rows, [a.themes for a in analyses])
+    base_themes = theme_report(rows, [naive_themes(row["text"]) for row in rows])
+    out(f"### {title}: themes\n")
+    out("| theme | texts | precision | recall | F1 |")
+    out("|---|---:|---:|---:|---:|")
+    for theme in THEME_IDS:
+        o, b = ours_themes.per_theme[theme], base_themes.per_theme[theme]
+        out(
+            f"| {theme} | {ours_themes.support[theme]} | {_pair(o.precision, b.precision)} "
+            f"| {_pair(o.recall, b.recall)} | {_pair(o.f1, b.f1)} |"
+        )
+    out(f"| **macro** | | | | {_pair(ours_themes.macro_f1, base_themes.macro_f1)} |")
+    out("")
+    n_hard = ours_themes.hard_negatives
+    if n_hard:
+        out(
+            f"Hard negatives wrongly tagged: **{ours_themes.hard_negatives_tagged}/{n_hard}"
+            f" ({ours_themes.hard_negatives_tagged / n_hard:.0%})** / "
+            f"{base_themes.hard_negatives_tagged}/{n_hard} "
+            f"({base_themes.hard_negatives_tagged / n_hard:.0%})"
+        )
+    langs = [row.get("lang", "en") for row in rows]
+    foreign = [(lang, a) for lang, a in zip(langs, analyses, strict=True) if lang != "en"]
+    if foreign:
+        caught = sum(a.language == lang and not a.confident for lang, a in foreign)
+        false_foreign = sum(
+            a.language != "en" for lang, a in zip(langs, analyses, strict=True) if lang == "en"
+        )
+        out(
+            f"\nNon-English texts detected and marked not confident: {caught}/{len(foreign)};"
+            f" English texts taken for another language: {false_foreign}."
+        )
+    flagged = sum(a.flagged for a in analyses)
+    out(f"\nFlagged as resistance: {flagged}/{len(rows)}.")
+    out("")
+    return len(rows)
+
+
 def evaluate(data_dir: Path, split: str, out: Callable[[str], None] = print) -> int:
     sentiment_files = sorted((data_dir / "sentiment" / split).glob("*.jsonl"))
     rollout_file = data_dir / "rollout" / f"{split}.jsonl"
@@ -185,50 +235,11 @@ def evaluate(data_dir: Path, split: str, out: Callable[[str], None] = print) -> 
 
     if rollout_file.is_file():
         rows = read_jsonl(rollout_file)
-        scored += len(rows)
-        analyses = [analyze(row["text"]) for row in rows]
-        gold = [row["label"] for row in rows]
-        ours = sentiment_result(gold, [a.label for a in analyses])
-        base = sentiment_result(gold, [textblob_label(row["text"]) for row in rows])
-        out("### Rollout feedback: sentiment\n")
-        out(SENTIMENT_HEADER)
-        out(_sentiment_row(rollout_file.stem, ours, base))
-        out("")
-
-        ours_themes = theme_report(rows, [a.themes for a in analyses])
-        base_themes = theme_report(rows, [naive_themes(row["text"]) for row in rows])
-        out("### Rollout feedback: themes\n")
-        out("| theme | texts | precision | recall | F1 |")
-        out("|---|---:|---:|---:|---:|")
-        for theme in THEME_IDS:
-            o, b = ours_themes.per_theme[theme], base_themes.per_theme[theme]
-            out(
-                f"| {theme} | {ours_themes.support[theme]} | {_pair(o.precision, b.precision)} "
-                f"| {_pair(o.recall, b.recall)} | {_pair(o.f1, b.f1)} |"
-            )
-        out(f"| **macro** | | | | {_pair(ours_themes.macro_f1, base_themes.macro_f1)} |")
-        out("")
-        n_hard = ours_themes.hard_negatives
-        if n_hard:
-            out(
-                f"Hard negatives wrongly tagged: **{ours_themes.hard_negatives_tagged}/{n_hard}"
-                f" ({ours_themes.hard_negatives_tagged / n_hard:.0%})** / "
-                f"{base_themes.hard_negatives_tagged}/{n_hard} "
-                f"({base_themes.hard_negatives_tagged / n_hard:.0%})"
-            )
-        langs = [row.get("lang", "en") for row in rows]
-        foreign = [(lang, a) for lang, a in zip(langs, analyses, strict=True) if lang != "en"]
-        if foreign:
-            caught = sum(a.language == lang and not a.confident for lang, a in foreign)
-            false_foreign = sum(
-                a.language != "en" for lang, a in zip(langs, analyses, strict=True) if lang == "en"
-            )
-            out(
-                f"\nNon-English texts detected and marked not confident: {caught}/{len(foreign)};"
-                f" English texts taken for another language: {false_foreign}."
-            )
-        flagged = sum(a.flagged for a in analyses)
-        out(f"\nFlagged as resistance: {flagged}/{len(rows)}.")
+        scored += _rollout_section(rows, f"Rollout feedback ({rollout_file.stem})", out)
+    if HOLDOUT.is_file():
+        # Our own held-out set: written blind to the rules and never trained on.
+        rows = read_jsonl(HOLDOUT)
+        scored += _rollout_section(rows, "Project hold-out (never trained or tuned on)", out)
 
     elapsed = time.perf_counter() - started
     out(f"\n_{scored} texts scored by both scorers in {elapsed:.1f} s._")

@@ -1,0 +1,78 @@
+"""A small linear model over hashed word n-grams, the learned half of the scorer.
+
+Rules catch what a change lead can read and extend; people paraphrase more ways than rules
+can list. This model, trained on comments written for Change Pulse (see `training/README.md`),
+adds the phrasing the rules miss: one logistic output for "negative" and one per theme.
+Inference is a sum of a few dozen weight rows, so it costs microseconds and needs no
+download: the weights ship in `model.npz`, made by `python -m bot.analysis.train`.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.analysis.themes import THEME_IDS
+
+DIM = 2**17
+OUTPUTS = ("neg", *THEME_IDS)
+WEIGHTS = Path(__file__).with_name("model.npz")
+
+_TOKEN = re.compile(r"[a-z\u00e0-\u00ff']+|[0-9]+|[!?]")
+
+
+def features(text: str) -> list[int]:
+    """Hashed ids of the words, word pairs and word triples in a lower-cased text."""
+    words = _TOKEN.findall(text.lower())
+    grams = {"w:" + word for word in words}
+    if len(words) > 1:
+        grams.update(map("b:{}_{}".format, words, words[1:]))
+        grams.update(map("t:{}_{}_{}".format, words, words[1:], words[2:]))
+    crc = zlib.crc32
+    return [crc(gram.encode()) % DIM for gram in grams]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    negative: float
+    themes: dict[str, float]
+
+
+class LinearModel:
+    """`weights` has one row per hashed feature and one column per output."""
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray) -> None:
+        self.weights = weights
+        self.bias = bias
+
+    def predict(self, text: str) -> Prediction:
+        ids = features(text)
+        logits = self.weights[ids].sum(axis=0) + self.bias if ids else self.bias
+        probs = (1.0 / (1.0 + np.exp(-logits))).tolist()
+        return Prediction(negative=probs[0], themes=dict(zip(THEME_IDS, probs[1:], strict=True)))
+
+    def save(self, path: Path = WEIGHTS) -> None:
+        rows = np.flatnonzero(np.any(self.weights != 0, axis=1)).astype(np.int32)
+        np.savez_compressed(
+            path,
+            rows=rows,
+            values=self.weights[rows].astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            outputs=np.array(OUTPUTS),
+        )
+
+
+def load(path: Path = WEIGHTS) -> LinearModel | None:
+    """The shipped model, or None when the file is missing (the rules then work alone)."""
+    if not path.exists():
+        return None
+    with np.load(path) as data:
+        if tuple(str(o) for o in data["outputs"]) != OUTPUTS:
+            raise ValueError(f"{path.name} was trained for other outputs; retrain it")
+        weights = np.zeros((DIM, len(OUTPUTS)), dtype=np.float32)
+        weights[data["rows"]] = data["values"].astype(np.float32)
+        return LinearModel(weights, data["bias"].astype(np.float32))
