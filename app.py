@@ -14,13 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import shifted_clock, system_clock
 from bot.config import SettingsError, load_settings
-from bot.directory import Directory
 from bot.logs import configure_logging
-from bot.outbox import OutboxSender
 from bot.scheduler import build_scheduler
-from bot.scoring import ScoringWorker
 from bot.server import build_asgi, serve
-from bot.services import Services
+from bot.services import build_services
 from bot.slack_app import build_app, build_client
 from handlers import register
 from handlers.context import install
@@ -69,24 +66,7 @@ def main() -> int:
         if settings.changepulse_test_clock_file
         else system_clock
     )
-    services = Services(
-        settings=settings,
-        db=db,
-        client=client,
-        clock=clock,
-        directory=Directory(client=client, db=db, clock=clock),
-        team_id=team_id,
-        scoring=ScoringWorker(db=db),
-        outbox=OutboxSender(
-            db=db,
-            # Its own client: the sender paces itself and handles 429 for the whole fan-out.
-            client=build_client(settings, rate_limit_retries=0),
-            clock=clock,
-            rate=settings.changepulse_send_rate,
-            lease_seconds=settings.changepulse_lease_seconds,
-            poll_seconds=min(5.0, settings.changepulse_tick_seconds),
-        ),
-    )
+    services = build_services(settings=settings, db=db, client=client, clock=clock, team_id=team_id)
     app = build_app(settings, client)
     install(app, services)
     register(app)

@@ -70,45 +70,19 @@ def build_scheduler(services: Services) -> BackgroundScheduler:
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
-    scheduler.add_job(
-        checkin_tick,
-        "interval",
-        seconds=services.settings.changepulse_tick_seconds,
-        args=[services],
-        id="checkin_tick",
-        replace_existing=True,
-        next_run_time=datetime.now(UTC),
-    )
-    scheduler.add_job(
-        alerts_tick,
-        "interval",
-        seconds=services.settings.changepulse_tick_seconds,
-        args=[services],
-        id="alerts_tick",
-        replace_existing=True,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),
-    )
-    # The digest follows a cycle's close, which the check-in tick makes; a tick apart is soon
-    # enough, and it keeps a slow digest build from delaying check-ins.
-    scheduler.add_job(
-        digest_tick,
-        "interval",
-        seconds=services.settings.changepulse_tick_seconds,
-        args=[services],
-        id="digest_tick",
-        replace_existing=True,
-        next_run_time=datetime.now(UTC),
-    )
-    scheduler.add_job(
-        updates_tick,
-        "interval",
-        seconds=services.settings.changepulse_tick_seconds,
-        args=[services],
-        id="updates_tick",
-        replace_existing=True,
-        next_run_time=datetime.now(UTC),
-    )
+    # Every tick runs at start too, to catch up after downtime at once. The digest follows a
+    # cycle's close, which the check-in tick makes; a tick apart is soon enough, and it keeps
+    # a slow digest build from delaying check-ins.
+    for tick in (checkin_tick, alerts_tick, digest_tick, updates_tick):
+        scheduler.add_job(
+            tick,
+            "interval",
+            seconds=services.settings.changepulse_tick_seconds,
+            args=[services],
+            id=tick.__name__,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+        )
     scheduler.add_job(
         purge_expired_receipts,
         "interval",

@@ -33,3 +33,29 @@ class Services:
     def __deepcopy__(self, memo: dict[int, object]) -> Services:
         # Bolt deep-copies the context for lazy listeners; services are shared, never copied.
         return self
+
+
+def build_services(
+    *, settings: Settings, db: Database, client: WebClient, clock: Clock, team_id: str
+) -> Services:
+    """The one way services are put together, by app.py and by the in-process test rig."""
+    from bot.slack_app import build_client
+
+    return Services(
+        settings=settings,
+        db=db,
+        client=client,
+        clock=clock,
+        directory=Directory(client=client, db=db, clock=clock),
+        team_id=team_id,
+        scoring=ScoringWorker(db=db),
+        outbox=OutboxSender(
+            db=db,
+            # Its own client: the sender paces itself and handles 429 for the whole fan-out.
+            client=build_client(settings, rate_limit_retries=0),
+            clock=clock,
+            rate=settings.changepulse_send_rate,
+            lease_seconds=settings.changepulse_lease_seconds,
+            poll_seconds=min(5.0, settings.changepulse_tick_seconds),
+        ),
+    )

@@ -9,10 +9,7 @@ from datetime import datetime, timedelta
 
 from bot import audience
 from bot.config import Settings
-from bot.directory import Directory
-from bot.outbox import OutboxSender
-from bot.scoring import ScoringWorker
-from bot.services import Services
+from bot.services import Services, build_services
 from bot.slack_app import build_client
 from storage.db import Database
 from tests.fakeslack import FakeSlack
@@ -52,22 +49,7 @@ def in_process(
     db = Database(settings.database_url)
     db.migrate()
     client = build_client(settings)
-    services = Services(
-        settings=settings,
-        db=db,
-        client=client,
-        clock=clock,
-        directory=Directory(client=client, db=db, clock=clock),
-        team_id=TEAM_ID,
-        scoring=ScoringWorker(db=db),
-        outbox=OutboxSender(
-            db=db,
-            client=build_client(settings, rate_limit_retries=0),
-            clock=clock,
-            rate=rate,
-            lease_seconds=30,
-        ),
-    )
+    services = build_services(settings=settings, db=db, client=client, clock=clock, team_id=TEAM_ID)
     try:
         yield services
     finally:
