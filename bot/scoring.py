@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -64,7 +65,10 @@ class ScoringWorker:
             # spawn, not fork: this process has threads, and a forked copy could inherit a
             # lock held by one of them.
             context = multiprocessing.get_context("spawn")
-            self._scorer = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            # Niced: scoring can wait, the threads answering Slack within 3 s cannot.
+            self._scorer = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=os.nice, initargs=(15,)
+            )
         return self._scorer.submit(score_batch, batch).result(timeout=300)
 
     def shutdown(self) -> None:
