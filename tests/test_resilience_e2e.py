@@ -88,3 +88,13 @@ def test_database_briefly_down_loses_nothing_acknowledged(
     # The failure is logged, but never with the words that failed to store.
     assert "feedback not stored: database unavailable" in app.logs()
     assert "during the outage" not in app.logs()
+
+
+def test_web_api_calls_wait_out_rate_limits(client: SlackClient, slack: FakeSlack) -> None:
+    """The app's client honours 429 + Retry-After (slack_sdk's retry handler) and succeeds."""
+    slack.rate_limit("views.open", retry_after=1, times=2)
+    response = client.command("/feedback", "")
+    assert response.status_code == 200
+    calls = slack.wait_for("views.open", count=3, timeout=10)
+    assert [c.status for c in calls] == [429, 429, 200]
+    assert calls[1].at - calls[0].at >= 0.9  # it waited as Slack asked
