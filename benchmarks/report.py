@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.analysis import THEME_IDS  # noqa: E402
 from bot.reports.digest import TREND_CYCLES, build_digest, build_report  # noqa: E402
+from storage.checkins import record_cycle_totals  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.pgserver import LocalCluster, create_database, wait_ready  # noqa: E402
 
@@ -149,6 +150,9 @@ def seed(db: Database, *, sizes: Sizes, rng: random.Random) -> None:
         raw.commit()
     finally:
         raw.close()
+    with db.session() as session:
+        # What closing each cycle records (storage.checkins.close_cycle), for the seeded ones.
+        record_cycle_totals(session, cycle_ids=[c[0] for c in cycles])
     _maintain(db)
 
 

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import and_, case, func, insert, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage import outbox
 from storage.db import insert_ignoring_conflicts
-from storage.models import CheckinAnswer, Cycle, OutboxMessage, Participation
+from storage.models import (
+    CheckinAnswer,
+    Cycle,
+    CycleGroupTotal,
+    OutboxMessage,
+    Participation,
+    Person,
+)
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,47 @@ def close_cycle(session: Session, *, cycle_id: int, now: datetime) -> bool:
         update(CheckinAnswer).where(col(CheckinAnswer.cycle_id) == cycle_id).values(answer_ref=None)
     )
     outbox.cancel_for_cycle(session, cycle_id=cycle_id)
+    record_cycle_totals(session, cycle_ids=[cycle_id])
     return True
+
+
+def record_cycle_totals(session: Session, *, cycle_ids: Sequence[int]) -> None:
+    """Store how many were sent the check-in and how many answered, in all and per group, once
+    the cycle closed. Call it once per cycle (close_cycle does, in its own transaction)."""
+    if not cycle_ids:
+        return
+    sent = (
+        select(func.count()).where(col(Participation.cycle_id) == col(Cycle.id)).scalar_subquery()
+    )
+    answered = (
+        select(func.count())
+        .where(col(Participation.cycle_id) == col(Cycle.id), col(Participation.answered))
+        .scalar_subquery()
+    )
+    closed = list(cycle_ids)
+    session.exec(
+        update(Cycle)
+        .where(col(Cycle.id).in_(closed), col(Cycle.closed_at).is_not(None))
+        .values(sent_total=sent, answered_total=answered)
+    )
+    by_group = (
+        select(
+            col(Participation.cycle_id),
+            col(Person.stakeholder_group),
+            func.count(),
+            func.sum(case((col(Participation.answered), 1), else_=0)),
+        )
+        .select_from(Participation)
+        .join(Cycle, col(Cycle.id) == col(Participation.cycle_id))
+        .outerjoin(Person, col(Person.user_id) == col(Participation.user_id))
+        .where(col(Participation.cycle_id).in_(closed), col(Cycle.closed_at).is_not(None))
+        .group_by(col(Participation.cycle_id), col(Person.stakeholder_group))
+    )
+    session.exec(
+        insert(CycleGroupTotal).from_select(
+            ["cycle_id", "stakeholder_group", "sent", "answered"], by_group
+        )
+    )
 
 
 def add_participants(session: Session, *, cycle_id: int, user_ids: Iterable[str]) -> int:

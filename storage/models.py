@@ -140,6 +140,10 @@ class Cycle(SQLModel, table=True):
     opened_at: datetime = Field(sa_column=tz_column(nullable=False))
     closes_at: datetime = Field(sa_column=tz_column(nullable=False))
     closed_at: datetime | None = Field(default=None, sa_column=tz_column())
+    # Frozen at close (answers to a closed cycle are refused), so reports read two numbers
+    # instead of counting participation rows again for every week of a trend.
+    sent_total: int | None = None
+    answered_total: int | None = None
 
 
 class Participation(SQLModel, table=True):
@@ -157,6 +161,23 @@ class Participation(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=32)
     answered: bool = Field(default=False)
     answer_ref: str | None = Field(default=None, max_length=32)
+
+
+class CycleGroupTotal(SQLModel, table=True):
+    """Sent and answered per stakeholder group of a closed cycle, as the groups were that week.
+
+    Recorded at close, so a person moved to another group later cannot make a past week's
+    group figures change (which would tell whether they had answered).
+    """
+
+    __tablename__ = "cycle_group_total"
+    __table_args__ = (Index("ix_cycle_group_total_cycle", "cycle_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id")
+    stakeholder_group: str | None = Field(default=None, max_length=40)
+    sent: int
+    answered: int
 
 
 class CheckinAnswer(SQLModel, table=True):

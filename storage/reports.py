@@ -18,7 +18,14 @@ from sqlalchemy import Date, Row, Select, String, bindparam, case, func, literal
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlmodel import Session, col
 
-from storage.models import AnonymousFeedback, CheckinAnswer, Cycle, Participation, Person
+from storage.models import (
+    AnonymousFeedback,
+    CheckinAnswer,
+    Cycle,
+    CycleGroupTotal,
+    Participation,
+    Person,
+)
 
 _Ts = TypeVarTuple("_Ts")
 
@@ -146,23 +153,44 @@ def open_cycle(session: Session, *, team_id: str) -> CycleRef | None:
 def participation_by_group(
     session: Session, *, cycle_ids: Sequence[int]
 ) -> list[ParticipationCount]:
-    """Check-ins sent and answered per cycle and stakeholder group (the person's group now)."""
+    """Check-ins sent and answered per cycle and stakeholder group: as recorded at close (the
+    groups of that week), or for a cycle still open, counted now with today's groups."""
     if not cycle_ids:
         return []
-    return [
-        ParticipationCount(cycle_id=c, group=g, sent=int(n), answered=int(a or 0))
-        for c, g, n, a in _rows(session, _PARTICIPATION_BY_GROUP, cycle_ids=list(cycle_ids))
+    counts = [
+        ParticipationCount(cycle_id=c, group=g, sent=int(n), answered=int(a))
+        for c, g, n, a in _rows(session, _RECORDED_BY_GROUP, cycle_ids=list(cycle_ids))
     ]
+    recorded = {count.cycle_id for count in counts}
+    uncounted = [c for c in cycle_ids if c not in recorded]
+    if uncounted:
+        counts.extend(
+            ParticipationCount(cycle_id=c, group=g, sent=int(n), answered=int(a or 0))
+            for c, g, n, a in _rows(session, _PARTICIPATION_BY_GROUP, cycle_ids=uncounted)
+        )
+    return counts
 
 
 def participation_totals(
     session: Session, *, cycle_ids: Sequence[int]
 ) -> dict[int, tuple[int, int]]:
-    """(sent, answered) per cycle, without the join to person that a breakdown needs."""
+    """(sent, answered) per cycle, without the join to person that a breakdown needs.
+
+    A closed cycle carries its totals (recorded at close); only cycles without them are
+    counted from participation rows.
+    """
     if not cycle_ids:
         return {}
-    rows = _rows(session, _PARTICIPATION_TOTALS, cycle_ids=list(cycle_ids))
-    return {c: (int(n), int(a or 0)) for c, n, a in rows}
+    totals = {
+        c: (int(n), int(a))
+        for c, n, a in _rows(session, _RECORDED_TOTALS, cycle_ids=list(cycle_ids))
+        if c is not None and n is not None and a is not None
+    }
+    uncounted = [c for c in cycle_ids if c not in totals]
+    if uncounted:
+        rows = _rows(session, _PARTICIPATION_TOTALS, cycle_ids=uncounted)
+        totals.update({c: (int(n), int(a or 0)) for c, n, a in rows})
+    return totals
 
 
 def answer_counts(session: Session, *, cycle_ids: Sequence[int]) -> list[AnswerCount]:
@@ -328,6 +356,17 @@ _PARTICIPATION_BY_GROUP = (
     .where(col(Participation.cycle_id).in_(_CYCLE_IDS))
     .group_by(col(Participation.cycle_id), col(Person.stakeholder_group))
 )
+
+_RECORDED_TOTALS = select(col(Cycle.id), col(Cycle.sent_total), col(Cycle.answered_total)).where(
+    col(Cycle.id).in_(_CYCLE_IDS)
+)
+
+_RECORDED_BY_GROUP = select(
+    col(CycleGroupTotal.cycle_id),
+    col(CycleGroupTotal.stakeholder_group),
+    col(CycleGroupTotal.sent),
+    col(CycleGroupTotal.answered),
+).where(col(CycleGroupTotal.cycle_id).in_(_CYCLE_IDS))
 
 _PARTICIPATION_TOTALS = (
     select(col(Participation.cycle_id), func.count(), _ANSWERED)
