@@ -15,53 +15,23 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.loadgen import post_signed  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
-from tests.slackrig import RunningApp, SlackClient, sign  # noqa: E402
+from tests.slackrig import RunningApp, SlackClient  # noqa: E402
 
 CONCURRENCY = (1, 16, 64)
 
 
 async def run_load(url: str, bodies: list[str], concurrency: int) -> tuple[list[float], float]:
-    """Keep-alive HTTP/1.1 over raw asyncio streams: a client light enough not to be the floor."""
-    host, port = url.removeprefix("http://").split(":")
-    latencies: list[float] = []
-    pending = list(reversed(bodies))
-
-    async def worker() -> None:
-        reader, writer = await asyncio.open_connection(host, int(port))
-        try:
-            while pending:
-                body = pending.pop()
-                data = body.encode()
-                head = "".join(f"{k}: {v}\r\n" for k, v in sign(body).items())
-                request = (
-                    f"POST /slack/events HTTP/1.1\r\nHost: {host}\r\n"
-                    "Content-Type: application/x-www-form-urlencoded\r\n"
-                    f"Content-Length: {len(data)}\r\n{head}\r\n"
-                ).encode() + data
-                started = time.perf_counter()
-                writer.write(request)
-                status = await reader.readline()
-                length = 0
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                await reader.readexactly(length)
-                latencies.append((time.perf_counter() - started) * 1000)
-                if b" 200 " not in status:
-                    raise RuntimeError(f"unexpected answer: {status!r}")
-        finally:
-            writer.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return latencies, len(bodies) / (time.perf_counter() - started)
+    latencies, elapsed = await post_signed(
+        url, bodies, concurrency=concurrency, content_type="application/x-www-form-urlencoded"
+    )
+    return latencies, len(bodies) / elapsed
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -32,6 +32,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.loadgen import post_signed  # noqa: E402
 from tests.slackrig import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, free_port, sign  # noqa: E402
 
 ADMIN = "U0BENCHADM"
@@ -145,39 +146,9 @@ def peak_memory_mb(pid: int) -> float:
 
 
 async def answer_all(url: str, bodies: list[str]) -> tuple[list[float], float]:
-    host, port = url.removeprefix("http://").split(":")
-    pending = list(reversed(bodies))
-    latencies: list[float] = []
-
-    async def worker() -> None:
-        reader, writer = await asyncio.open_connection(host, int(port))
-        try:
-            while pending:
-                body = pending.pop()
-                data = body.encode()
-                head = "".join(f"{k}: {v}\r\n" for k, v in sign(body).items())
-                request = (
-                    f"POST /slack/events HTTP/1.1\r\nHost: {host}\r\n"
-                    "Content-Type: application/x-www-form-urlencoded\r\n"
-                    f"Content-Length: {len(data)}\r\n{head}\r\n"
-                ).encode() + data
-                started = time.perf_counter()
-                writer.write(request)
-                status = await reader.readline()
-                length = 0
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                await reader.readexactly(length)
-                latencies.append((time.perf_counter() - started) * 1000)
-                if b" 200 " not in status:
-                    raise RuntimeError(f"unexpected answer: {status!r}")
-        finally:
-            writer.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    return latencies, time.perf_counter() - started
+    return await post_signed(
+        url, bodies, concurrency=CONCURRENCY, content_type="application/x-www-form-urlencoded"
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
