@@ -14,10 +14,6 @@ import math
 import threading
 from collections.abc import Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
-
 from bot.reports.digest import TrendPoint
 
 _RENDER = threading.Lock()
@@ -46,6 +42,11 @@ def trend_chart_png(points: Sequence[TrendPoint]) -> bytes:
     Cycles with too few respondents are gaps, not zeros, so suppression never looks like a
     collapse in mood.
     """
+    # Imported here: matplotlib costs ~50 MB of memory, and a chart is drawn once a week.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
     labels = [p.week.strftime("%d %b") for p in points]
     x = list(range(len(points)))
     mood = [math.nan if p.mood is None else p.mood for p in points]
