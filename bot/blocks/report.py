@@ -131,10 +131,7 @@ def _trend_text(trend: tuple[TrendPoint, ...]) -> str:
 
 def _alerts(report: Report) -> str:
     flagged = report.texts.flagged if report.texts is not None else 0
-    text = f"*Resistance alerts:* {flagged} in that week"
-    if report.in_progress is not None:
-        text += f", {report.in_progress.flagged} so far this week"
-    return text + ", each already sent to you in an alert batch."
+    return f"*Resistance alerts:* {flagged} in that week, each sent to you in an alert batch."
 
 
 def _in_progress_blocks(in_progress: InProgress | None) -> list[Block]:

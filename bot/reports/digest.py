@@ -158,7 +158,6 @@ class InProgress:
 
     week: date
     participation: Participation | None
-    flagged: int
 
 
 @dataclass(frozen=True)
@@ -462,12 +461,11 @@ def _in_progress(session: Session, *, team_id: str, minimum: int) -> InProgress 
     if cycle is None:
         return None
     sent, answered = store.participation_totals(session, cycle_ids=[cycle.id]).get(cycle.id, (0, 0))
-    start, end = week_window(cycle.week)
-    counts = store.text_counts(session, start=start, end=end, theme_ids=())
+    # No live count of flagged texts: it would rise the moment one is scored, and tell the
+    # lead when it was written, which the batching of alerts exists to hide.
     return InProgress(
         week=cycle.week,
         participation=Participation(sent=sent, answered=answered) if sent >= minimum else None,
-        flagged=sum(c.flagged for c in counts),
     )
 
 
