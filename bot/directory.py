@@ -57,14 +57,22 @@ class Directory:
         self._admin_cache: dict[str, tuple[float, bool]] = {}
         self._lock = threading.Lock()
 
-    def is_workspace_admin(self, user_id: str) -> bool:
-        """Slack workspace admins and owners, from users.info, cached for a few minutes."""
+    def is_workspace_admin(self, user_id: str, *, fallback: bool = False) -> bool:
+        """Slack workspace admins and owners, from users.info, cached for a few minutes.
+
+        When Slack cannot answer, `fallback` (what the directory cache last knew) stands in:
+        a role check must never turn a request into an error.
+        """
         now = time.monotonic()
         with self._lock:
             cached = self._admin_cache.get(user_id)
         if cached is not None and now - cached[0] < ADMIN_CACHE_SECONDS:
             return cached[1]
-        facts = self.user(user_id)
+        try:
+            facts = self.user(user_id)
+        except (SlackApiError, OSError):
+            logger.warning("users.info failed; using the cached admin flag", exc_info=True)
+            return fallback
         is_admin = facts.is_workspace_admin if facts is not None else False
         with self._lock:
             self._admin_cache[user_id] = (now, is_admin)

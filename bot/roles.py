@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.services import Services
 from storage import people
 
+DIRECTORY_FRESH = timedelta(hours=24)
 GROUP_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 DEFAULT_GROUPS = ("executive", "manager", "end_user", "it_support")
 
@@ -29,10 +31,18 @@ def identify(services: Services, *, user_id: str) -> Caller:
         person = people.get_person(session, user_id=user_id)
         is_lead = bool(person and person.is_change_lead)
         is_champion = bool(person and person.is_champion)
+        known_admin = bool(person and person.is_workspace_admin)
+        synced_at = person.synced_at if person else None
     is_admin = user_id in services.settings.changepulse_admins
     if not is_admin and not is_lead:
-        # Only ask Slack when the answer can change what the caller may do.
-        is_admin = services.directory.is_workspace_admin(user_id)
+        fresh = synced_at is not None and services.clock() - synced_at < DIRECTORY_FRESH
+        # The directory sync (every 12 h) keeps this fresh, so the ack seldom waits on Slack;
+        # only an unknown or stale account is looked up, and a failed look-up falls back.
+        is_admin = (
+            known_admin
+            if fresh
+            else services.directory.is_workspace_admin(user_id, fallback=known_admin)
+        )
     return Caller(user_id, is_admin=is_admin, is_change_lead=is_lead, is_champion=is_champion)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services import Services
+
+logger = logging.getLogger(__name__)
 
 KEY = "changepulse"
 
@@ -27,3 +32,39 @@ def services(context: BoltContext) -> Services:
 def set_outcome(context: BoltContext, outcome: str) -> None:
     """A short word for the request log line; never user text or ids."""
     context["outcome"] = outcome
+
+
+def after_ack(
+    context: BoltContext, what: str, call: Callable[..., Any], *args: Any, **kw: Any
+) -> None:
+    """Run a Slack call once the ack is on its way: the answer to Slack never waits for Slack,
+    and a failure (an expired trigger, a network error) is logged instead of becoming a 500."""
+
+    def run() -> None:
+        try:
+            call(*args, **kw)
+        except Exception:
+            logger.exception("%s failed", what)
+
+    services(context).background.submit(run)
+
+
+def answers_when_database_down(
+    answer: Callable[[Ack], object],
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Wrap a listener (that takes `ack` and `context`) so a database outage before its ack
+    gets a clear answer instead of an HTTP 500; nothing was changed in that case."""
+
+    def decorate(listener: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(listener)  # Bolt reads the wrapped signature to pass arguments
+        def guarded(**kwargs: Any) -> None:
+            try:
+                listener(**kwargs)
+            except SQLAlchemyError:
+                logger.exception("listener stopped: database unavailable")
+                set_outcome(kwargs["context"], "db_unavailable")
+                answer(kwargs["ack"])
+
+        return guarded
+
+    return decorate

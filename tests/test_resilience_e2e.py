@@ -78,6 +78,9 @@ def test_database_briefly_down_loses_nothing_acknowledged(
         assert "nothing was stored" in down.json()["text"]
         assert "during the outage" in down.text  # shown back so the writer can resend it
         assert httpx.get(f"{app.url}/healthz").status_code == 503
+        pulse = client.command("/pulse", "status")  # its role check reads the database
+        assert pulse.status_code == 200
+        assert "can't reach its database" in pulse.json()["text"]
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot import home, roles, updates
 from bot.blocks.home import POST_UPDATE_ACTION
 from bot.blocks.updates import update_modal
-from handlers.context import services
+from handlers.context import after_ack, services
 
 
 def open_update_modal(
@@ -22,9 +22,13 @@ def open_update_modal(
     if not roles.identify(pulse, user_id=user_id).can_manage:
         pulse.background.submit(home.refuse, pulse, user_id=user_id)
         return
-    client.views_open(
+    view = update_modal(themes=updates.theme_choices(), limit=updates.TEXT_LIMIT)
+    after_ack(
+        context,
+        "opening the update modal",
+        client.views_open,
         trigger_id=body["trigger_id"],
-        view=update_modal(themes=updates.theme_choices(), limit=updates.TEXT_LIMIT),
+        view=view,
     )
 
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot import home, roles, team_settings
 from bot.blocks.home import SETTINGS_ACTION
 from bot.blocks.settings import settings_modal
-from handlers.context import services
+from handlers.context import after_ack, services
 
 
 def open_settings(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -20,8 +20,13 @@ def open_settings(ack: Ack, body: dict[str, Any], client: WebClient, context: Bo
     if not roles.identify(pulse, user_id=user_id).can_manage:
         pulse.background.submit(home.refuse, pulse, user_id=user_id)
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=settings_modal(values=team_settings.current(pulse))
+    view = settings_modal(values=team_settings.current(pulse))
+    after_ack(
+        context,
+        "opening the settings modal",
+        client.views_open,
+        trigger_id=body["trigger_id"],
+        view=view,
     )
 
 

@@ -28,7 +28,7 @@ from bot.blocks.settings import settings_modal
 from bot.roles import Caller
 from bot.schedule import WEEKDAYS, parse_clock_time, parse_weekday
 from bot.services import Services
-from handlers.context import services, set_outcome
+from handlers.context import answers_when_database_down, services, set_outcome
 from handlers.parsing import parse_targets
 
 logger = logging.getLogger(__name__)
@@ -225,6 +225,7 @@ def _route(pulse: Services, command: dict[str, Any]) -> tuple[str, Subcommand | 
     return name, SUBCOMMANDS.get(name), caller
 
 
+@answers_when_database_down(lambda ack: ack(**text_message(messages.DATABASE_DOWN)))
 def ack_pulse(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     pulse = services(context)
     name, sub, caller = _route(pulse, command)

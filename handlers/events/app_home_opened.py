@@ -8,14 +8,20 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import home
-from handlers.context import services
+from bot.services import Services
+from handlers.context import after_ack, services
 
 
 def app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     if event.get("tab") not in (None, "home"):
         return
-    view = home.view_for(services(context), user_id=event["user"])
-    client.views_publish(user_id=event["user"], view=view)
+    pulse, user_id = services(context), event["user"]
+    # Built and published after the ack: Slack re-sends an event it did not see acked in time.
+    after_ack(context, "publishing the App Home", publish, pulse, client, user_id)
+
+
+def publish(pulse: Services, client: WebClient, user_id: str) -> None:
+    client.views_publish(user_id=user_id, view=home.view_for(pulse, user_id=user_id))
 
 
 def register(app: App) -> None:

@@ -9,11 +9,16 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot import messages, roles, team_settings
 from bot.blocks.settings import SETTINGS_MODAL, form_values, settings_saved_view
-from handlers.context import services, set_outcome
+from handlers.context import answers_when_database_down, services, set_outcome
 
 logger = logging.getLogger(__name__)
 
 
+@answers_when_database_down(
+    lambda ack: ack(
+        response_action="errors", errors={next(iter(team_settings.FIELDS)): messages.DATABASE_DOWN}
+    )
+)
 def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     pulse = services(context)
     caller = roles.identify(pulse, user_id=body["user"]["id"])

@@ -10,11 +10,14 @@ from slack_bolt import Ack, App, BoltContext
 from bot import home, messages, roles, updates
 from bot.blocks.updates import TEXT_BLOCK, UPDATE_MODAL, form_values, update_posted_view
 from bot.services import Services
-from handlers.context import services, set_outcome
+from handlers.context import answers_when_database_down, services, set_outcome
 
 logger = logging.getLogger(__name__)
 
 
+@answers_when_database_down(
+    lambda ack: ack(response_action="errors", errors={TEXT_BLOCK: messages.DATABASE_DOWN})
+)
 def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     pulse = services(context)
     user_id = body["user"]["id"]
