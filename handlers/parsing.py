@@ -33,7 +33,7 @@ def _replace(match: re.Match[str]) -> str:
         return "#" + (label or "channel")
     if target.startswith("!"):
         name = label or target[1:].split("^")[0]
-        return "@" + name
+        return "@" + name.removeprefix("@")
     if label:
         return f"{label} ({target})"
     return target
@@ -57,5 +57,5 @@ def parse_targets(tokens: list[str]) -> Targets:
             if channel.group(1) not in targets.channels:
                 targets.channels.append(channel.group(1))
         else:
-            targets.unresolved.append(html.unescape(token))
+            targets.unresolved.append(html.unescape(token))  # escaped again when shown
     return targets

@@ -94,3 +94,7 @@ def test_home_escapes_the_system_name_and_offers_feedback() -> None:
 def test_help_differs_by_role() -> None:
     assert "lead @user" not in help_message(can_manage=False)["text"]
     assert "lead @user" in help_message(can_manage=True)["text"]
+
+
+def test_user_group_mentions_become_plain_names() -> None:
+    assert plain_from_command("ping <!subteam^S1|@devs> now") == "ping @devs now"

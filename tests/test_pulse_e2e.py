@@ -124,3 +124,11 @@ def test_status_is_for_everyone(pulse: SlackClient, slack: FakeSlack) -> None:
     slack.add_user("U0PLAIN")
     answer = texts(pulse.command("/pulse", "status", user_id="U0PLAIN"))
     assert "participant" in answer
+
+
+def test_words_typed_into_pulse_are_echoed_inert(pulse: SlackClient) -> None:
+    answer = texts(pulse.command("/pulse", "champion add <!channel> &lt;@U0X&gt;", user_id=ADMIN))
+    assert "<!channel>" not in answer and "<@U0X>" not in answer
+    assert "&lt;!channel&gt;" in answer
+    unknown = texts(pulse.command("/pulse", "<!here>", user_id=ADMIN))
+    assert "<!here>" not in unknown and "&lt;!here&gt;" in unknown

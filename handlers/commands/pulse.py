@@ -25,6 +25,7 @@ from bot.blocks.pulse import (
 )
 from bot.blocks.report import report_message
 from bot.blocks.settings import settings_modal
+from bot.mrkdwn import escape
 from bot.roles import Caller
 from bot.schedule import WEEKDAYS, parse_clock_time, parse_weekday
 from bot.services import Services
@@ -100,12 +101,21 @@ def _users_or_error(args: list[str], usage: str) -> tuple[list[str], Answer | No
     targets = parse_targets(args)
     if targets.unresolved:
         return [], text_message(
-            f"I couldn't find {', '.join('`' + t + '`' for t in targets.unresolved)} as Slack "
+            f"I couldn't find {_quoted(targets.unresolved)} as Slack "
             f"users. Pick people from the @-mention list so Slack links them. Usage: `{usage}`"
         )
     if not targets.users or targets.channels:
         return [], text_message(f"Usage: `/pulse {usage}` (mention people with @).")
     return targets.users, None
+
+
+def _inert(word: str) -> str:
+    """What someone typed, safe inside `code`: escaped for mrkdwn, no backtick to break out."""
+    return escape(word.replace("`", "'"))
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"`{_inert(word)}`" for word in words)
 
 
 def _lead(pulse: Services, caller: Caller, args: list[str]) -> Answer:
@@ -141,7 +151,7 @@ def _audience(pulse: Services, caller: Caller, args: list[str]) -> Answer:
                 "Usage: `/pulse audience add #channel @user…` (pick channels and people from "
                 "Slack's suggestions so they are linked)."
                 + (
-                    f" I couldn't resolve {', '.join('`' + t + '`' for t in targets.unresolved)}."
+                    f" I couldn't resolve {_quoted(targets.unresolved)}."
                     if targets.unresolved
                     else ""
                 )
@@ -231,7 +241,7 @@ def ack_pulse(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     name, sub, caller = _route(pulse, command)
     if sub is None:
         set_outcome(context, "unknown_subcommand")
-        prefix = messages.UNKNOWN_SUBCOMMAND.format(subcommand=name[:30].replace("`", "'"))
+        prefix = messages.UNKNOWN_SUBCOMMAND.format(subcommand=_inert(name[:30]))
         ack(**help_message(can_manage=caller.can_manage, prefix=prefix))
         return
     if sub.manage and not caller.can_manage:
