@@ -99,6 +99,8 @@ class CycleCounts:
     waiting: int
     undeliverable: int
     reminders_sent: int
+    # Fewer people than the minimum group size: the answered count is not shown.
+    answered_hidden: bool = False
 
 
 def checkin_key(cycle_id: int, user_id: str) -> str:
@@ -415,7 +417,11 @@ def status(
     tz = zone(person.tz if person else None, fallback=settings.default_tz)
     at = parse_clock_time(settings.checkin_time) or DEFAULT_TIME
     if counts is not None:
-        counts = replace(counts, closes_at=counts.closes_at.astimezone(tz))
+        counts = replace(
+            counts,
+            closes_at=counts.closes_at.astimezone(tz),
+            answered_hidden=counts.people < max(3, settings.min_group_size),
+        )
     personal = PersonalStatus(
         week=cycle.week if cycle is not None else None,
         received=taking_part is not None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -164,6 +165,14 @@ def test_status_for_participants_and_for_the_lead() -> None:
     lead = str(status_message(roles="change lead", personal=waiting, counts=counts))
     assert "sent to *7* of 8" in lead and "answered: *3* (38%)" in lead
     assert "could not be delivered: 1" in lead and "haven't answered" in lead
+    small = str(
+        status_message(
+            roles="change lead",
+            personal=waiting,
+            counts=dataclasses.replace(counts, people=3, sent=3, answered=1, answered_hidden=True),
+        )
+    )
+    assert "answered: not shown" in small and "answered: *1*" not in small
 
 
 def test_schedule_send_now_and_help_texts() -> None:

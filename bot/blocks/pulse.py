@@ -136,7 +136,11 @@ def status_message(
             f"{_when(counts.closes_at)} your time)",
             f"• sent to *{counts.sent}* of {counts.people} people"
             + (f", {counts.waiting} still on their way" if counts.waiting else ""),
-            f"• answered: *{counts.answered}* ({share}%)",
+            (
+                "• answered: not shown for an audience this small"
+                if counts.answered_hidden
+                else f"• answered: *{counts.answered}* ({share}%)"
+            ),
             f"• reminders sent: {counts.reminders_sent}",
         ]
         if counts.undeliverable:
