@@ -7,7 +7,7 @@ half-configured bot that fails on the first request is worse than one that never
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -34,15 +34,30 @@ HINTS = {
 }
 
 
-class Settings(BaseSettings):
-    """Process settings. Team settings (system name, schedule…) live in the database."""
+class DatabaseSettings(BaseSettings):
+    """Just where the database is: all that `python -m storage.migrate` needs."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite:///changepulse.db"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql")):
+            raise ValueError("unsupported database")
+        if value.startswith("postgresql://"):
+            # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+
+class Settings(DatabaseSettings):
+    """Process settings. Team settings (system name, schedule…) live in the database."""
 
     slack_bot_token: str
     slack_signing_secret: str = Field(min_length=8)
     slack_app_token: str | None = None
-    database_url: str = "sqlite:///changepulse.db"
     slack_api_url: str | None = None
     port: int = Field(default=3000, ge=1, le=65535)
     changepulse_admins: Annotated[tuple[str, ...], NoDecode] = ()
@@ -72,16 +87,6 @@ class Settings(BaseSettings):
             return None
         if not value.startswith("xapp-"):
             raise ValueError("must start with xapp-")
-        return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, value: str) -> str:
-        if not value.startswith(("sqlite:///", "postgresql")):
-            raise ValueError("unsupported database")
-        if value.startswith("postgresql://"):
-            # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
-            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
 
     @field_validator("slack_api_url")
@@ -124,13 +129,24 @@ class Settings(BaseSettings):
         return self
 
 
+S = TypeVar("S", bound=DatabaseSettings)
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line meant for the operator."""
 
 
 def load_settings() -> Settings:
+    return _load(Settings)
+
+
+def load_database_settings() -> DatabaseSettings:
+    return _load(DatabaseSettings)
+
+
+def _load(kind: type[S]) -> S:
     try:
-        return Settings()  # type: ignore[call-arg]
+        return kind()
     except ValidationError as error:
         first = error.errors()[0]
         if first["type"] == "test_only":

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bot.config import SettingsError, load_settings
+from bot.config import SettingsError, load_database_settings
 from storage.db import Database
 
 
 def main() -> int:
     try:
-        settings = load_settings()
+        settings = load_database_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2

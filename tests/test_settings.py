@@ -84,3 +84,28 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "DATABASE_URL is unreachable" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_migrations_run_alone_with_only_a_database_url(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CHANGEPULSE"))}
+    clean.pop("DATABASE_URL", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "storage.migrate"],
+        env={**clean, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}", "PYTHONPATH": str(ROOT)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "migrations applied" in run.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "storage.migrate"],
+        env={**clean, "DATABASE_URL": "mysql://x/y", "PYTHONPATH": str(ROOT)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "DATABASE_URL" in bad.stderr
+    assert "Traceback" not in bad.stderr
