@@ -273,3 +273,42 @@ def test_model_adds_phrasing_the_rules_miss_but_not_off_topic_negativity() -> No
     assert prediction.themes["back_to_old_tools"] > prediction.themes["technical_problem"]
     # Off-topic text keeps the rules' verdict: the model only speaks for rollout comments.
     assert analyze("What a lovely sunny morning, coffee was great").label != "neg"
+
+
+def test_eval_command_prints_every_table(tmp_path: Path) -> None:
+    """`make eval` end to end, on a tiny data folder written here (same layout as shared/)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "sentiment" / "dev").mkdir(parents=True)
+    (tmp_path / "rollout").mkdir()
+    lines = [
+        {"text": "I love how quick this is", "label": "pos"},
+        {"text": "this is awful and keeps crashing", "label": "neg"},
+        {"text": "the meeting is at noon", "label": "neu"},
+    ]
+    (tmp_path / "sentiment" / "dev" / "tiny.jsonl").write_text(
+        "\n".join(json.dumps(line) for line in lines)
+    )
+    rollout = [
+        {**lines[1], "themes": ["technical_problem"], "lang": "en", "hard_negative": False},
+        {**lines[2], "themes": [], "lang": "en", "hard_negative": True},
+    ]
+    (tmp_path / "rollout" / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rollout))
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.analysis.evaluate", "--data-dir", str(tmp_path)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    for heading in (
+        "Third-party sentiment sets",
+        "Rollout feedback (dev): themes",
+        "Project hold-out (never trained or tuned on): themes",
+        "Hard negatives wrongly tagged",
+    ):
+        assert heading in out
+    assert "| tiny | 3 |" in out and "**macro (1 sets)**" in out
