@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, BoltRequest
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services import Services
@@ -68,3 +68,12 @@ def answers_when_database_down(
         return guarded
 
     return decorate
+
+
+def request_receipt(context: BoltContext, request: BoltRequest) -> str:
+    """The keyed hash that lets a Slack retry of this very request be recognised."""
+    from bot.feedback import receipt_key
+
+    return receipt_key(
+        secret=services(context).settings.slack_signing_secret, raw_body=request.raw_body
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -59,3 +60,8 @@ def parse_targets(tokens: list[str]) -> Targets:
         else:
             targets.unresolved.append(html.unescape(token))  # escaped again when shown
     return targets
+
+
+def input_value(values: dict[str, Any], *, block: str, action: str) -> str:
+    """A plain-text input's value from `view.state.values`; empty when missing."""
+    return str((values.get(block, {}).get(action, {}) or {}).get("value") or "")

@@ -6,12 +6,11 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest
-from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
 
 from bot import feedback
 from bot.blocks.feedback import feedback_modal, feedback_not_stored, feedback_recorded, refusal
-from handlers.context import services, set_outcome
+from handlers.context import after_ack, request_receipt, services, set_outcome
 from handlers.parsing import plain_from_command
 
 logger = logging.getLogger(__name__)
@@ -22,7 +21,14 @@ def ack_feedback(ack: Ack, command: dict[str, Any], context: BoltContext, reques
     pulse = services(context)
     if not text.strip():
         set_outcome(context, "modal")
-        pulse.background.submit(open_modal, pulse.client, command["trigger_id"])
+        view = feedback_modal(topics=feedback.TOPICS)
+        after_ack(
+            context,
+            "opening the feedback modal",
+            pulse.client.views_open,
+            trigger_id=command["trigger_id"],
+            view=view,
+        )
         ack()
         return
     try:
@@ -33,9 +39,7 @@ def ack_feedback(ack: Ack, command: dict[str, Any], context: BoltContext, reques
             author_id=command["user_id"],
             text=text,
             topic=None,
-            receipt=feedback.receipt_key(
-                secret=pulse.settings.slack_signing_secret, raw_body=request.raw_body
-            ),
+            receipt=request_receipt(context, request),
         )
     except feedback.FeedbackRefused as refused:
         set_outcome(context, f"refused:{refused.refusal.value}")
@@ -50,13 +54,6 @@ def ack_feedback(ack: Ack, command: dict[str, Any], context: BoltContext, reques
     if not result.duplicate:
         pulse.scoring.submit_pending()
     ack(**feedback_recorded(text=result.text))
-
-
-def open_modal(client: WebClient, trigger_id: str) -> None:
-    try:
-        client.views_open(trigger_id=trigger_id, view=feedback_modal(topics=feedback.TOPICS))
-    except Exception:
-        logger.exception("could not open the feedback modal")
 
 
 def register(app: App) -> None:

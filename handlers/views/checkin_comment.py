@@ -12,7 +12,8 @@ from sqlalchemy.exc import OperationalError
 from bot import checkins, feedback, messages
 from bot.blocks.checkin import COMMENT_BLOCK, COMMENT_INPUT, COMMENT_MODAL
 from handlers.actions.checkin_answer import redraw
-from handlers.context import services, set_outcome
+from handlers.context import request_receipt, services, set_outcome
+from handlers.parsing import input_value
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def submitted(
         ack()
         return
     values = view["state"]["values"]
-    text = (values.get(COMMENT_BLOCK, {}).get(COMMENT_INPUT, {}) or {}).get("value") or ""
+    text = input_value(values, block=COMMENT_BLOCK, action=COMMENT_INPUT)
     user_id = body["user"]["id"]
     try:
         result = checkins.record_comment(
@@ -37,9 +38,7 @@ def submitted(
             cycle_id=cycle_id,
             user_id=user_id,
             text=text,
-            receipt=feedback.receipt_key(
-                secret=pulse.settings.slack_signing_secret, raw_body=request.raw_body
-            ),
+            receipt=request_receipt(context, request),
         )
     except feedback.FeedbackRefused as refused:
         set_outcome(context, f"refused:{refused.refusal.value}")

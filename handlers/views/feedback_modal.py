@@ -18,7 +18,8 @@ from bot.blocks.feedback import (
     TOPIC_BLOCK,
     feedback_recorded,
 )
-from handlers.context import services, set_outcome
+from handlers.context import request_receipt, services, set_outcome
+from handlers.parsing import input_value
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def submitted(
     request: BoltRequest,
 ) -> None:
     values = view["state"]["values"]
-    text = (values.get(TEXT_BLOCK, {}).get(TEXT_ACTION, {}) or {}).get("value") or ""
+    text = input_value(values, block=TEXT_BLOCK, action=TEXT_ACTION)
     selected = (values.get(TOPIC_BLOCK, {}).get(TOPIC_ACTION, {}) or {}).get("selected_option")
     topic = selected.get("value") if selected else None
     pulse = services(context)
@@ -45,9 +46,7 @@ def submitted(
             author_id=user_id,
             text=text,
             topic=topic,
-            receipt=feedback.receipt_key(
-                secret=pulse.settings.slack_signing_secret, raw_body=request.raw_body
-            ),
+            receipt=request_receipt(context, request),
         )
     except feedback.FeedbackRefused as refused:
         set_outcome(context, f"refused:{refused.refusal.value}")
