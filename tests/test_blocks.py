@@ -98,3 +98,11 @@ def test_help_differs_by_role() -> None:
 
 def test_user_group_mentions_become_plain_names() -> None:
     assert plain_from_command("ping <!subteam^S1|@devs> now") == "ping @devs now"
+
+
+def test_message_refuses_more_blocks_than_slack_takes_instead_of_dropping_them() -> None:
+    from bot.blocks import message, section
+
+    assert len(message("ok", [section("x")] * 50)["blocks"]) == 50
+    with pytest.raises(ValueError, match="51 blocks"):
+        message("too many", [section("x")] * 51)

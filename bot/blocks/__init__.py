@@ -48,5 +48,11 @@ def plain(text: str) -> dict[str, Any]:
 
 
 def message(text: str, blocks: list[Block]) -> dict[str, Any]:
-    """A message payload that always carries fallback text and respects the block limit."""
-    return {"text": text[:SECTION_LIMIT], "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
+    """A message payload that always carries fallback text.
+
+    More than 50 blocks is a builder bug (Slack would refuse the message), and cutting them
+    here would silently drop content, so it raises: builders split or summarise themselves.
+    """
+    if len(blocks) > MESSAGE_BLOCK_LIMIT:
+        raise ValueError(f"{len(blocks)} blocks; a message takes {MESSAGE_BLOCK_LIMIT}")
+    return {"text": text[:SECTION_LIMIT], "blocks": blocks}
