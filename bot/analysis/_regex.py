@@ -48,6 +48,7 @@ def check_lowercase(pattern: str, where: str) -> None:
 _ANCHOR = re.compile(r"(?<![\\\[])[$^]")
 _WORD = re.compile(r"\w+")
 _KEY_LEN = 4
+_NOWHERE = 1 << 62
 
 
 def _first_words(items: Sequence[Any], bounded: bool) -> set[str] | None:
@@ -76,8 +77,13 @@ def _first_words(items: Sequence[Any], bounded: bool) -> set[str] | None:
         return {"".join(word)[:_KEY_LEN]} if word else None
     if op is c.IN and bounded and list(arg) == [(c.CATEGORY, c.CATEGORY_DIGIT)]:
         return set("0123456789")
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
-        return _first_words(list(arg[2]), bounded)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        first = _first_words(list(arg[2]), bounded)
+        if arg[0] >= 1 or first is None:
+            return first
+        # Optional, as in "(and\s+)?then": a match starts with it or with what follows.
+        rest = _first_words(items[i + 1 :], bounded)
+        return first | rest if rest else None
     if op is c.SUBPATTERN:
         return _first_words(list(arg[3]), bounded)
     if op is c.BRANCH:
@@ -105,10 +111,59 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
         return None
     chars: set[str] = set()
     for branch in branches:
-        if not branch or branch[0][0] is not c.LITERAL:
+        if not branch:
             return None
-        chars.add(chr(branch[0][1]))
+        op, arg = branch[0]
+        if op is c.LITERAL:
+            chars.add(chr(arg))
+        elif op is c.IN and arg and all(item_op is c.LITERAL for item_op, _ in arg):
+            chars.update(chr(code) for _, code in arg)  # "[.!?]", or emoji joined into a set
+        else:
+            return None
     return frozenset(chars)
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern ("a|b(c|d)" -> ["a", "b(c|d)"]).
+
+    Each alternative of a long rule is indexed on its own, so one anchored or look-behind
+    alternative does not leave the whole rule to be searched in full. Patterns whose parts
+    depend on each other (global flags, back-references) are kept whole.
+    """
+    if _GLOBAL_FLAGS.match(pattern) or _BACKREFERENCE.search(pattern):
+        return [pattern]
+    parts: list[str] = []
+    depth = start = 0
+    in_class = escaped = False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]" or pattern[i - 1] == "["
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    if len(parts) == 1 or not all(parts):
+        return [pattern]
+    try:
+        for part in parts:
+            re.compile(part)
+    except re.error:
+        return [pattern]
+    return parts
 
 
 def _gate(pattern: str) -> frozenset[str] | None:
@@ -122,8 +177,9 @@ def _gate(pattern: str) -> frozenset[str] | None:
 
 
 def _join(patterns: list[str]) -> re.Pattern[str]:
-    bounded = [p[2:] for p in patterns if p.startswith(r"\b") and not p.startswith(r"\b|")]
-    other = [p for p in patterns if not (p.startswith(r"\b") and not p.startswith(r"\b|"))]
+    singles = [part for pattern in patterns for part in alternatives(pattern)]
+    bounded = [p[2:] for p in singles if p.startswith(r"\b") and not p.startswith(r"\b|")]
+    other = [p for p in singles if not (p.startswith(r"\b") and not p.startswith(r"\b|"))]
     parts: list[str] = []
     if bounded:
         parts.append(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
@@ -145,6 +201,16 @@ class Matcher:
 NEVER = Matcher(full=None)
 
 
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@dataclass(frozen=True)
+class _KeyRules:
+    any: re.Pattern[str]
+    rules: tuple[tuple[int, re.Pattern[str]], ...]
+
+
 class RuleIndex:
     """Many rule lists, indexed by the first letters of the word their matches start with.
 
@@ -154,43 +220,59 @@ class RuleIndex:
     """
 
     def __init__(self) -> None:
-        self._by_key: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        self._by_key: dict[str, _KeyRules] = {}
+        self._sources: dict[tuple[str, int], list[str]] = {}
         self._ungated: list[tuple[int, frozenset[str] | None, re.Pattern[str]]] = []
         self._owners = 0
         # Words repeat across comments; remember which rules each word can start.
         self._candidates = lru_cache(maxsize=1 << 16)(self._candidates_for)
 
-    def _candidates_for(self, word: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
-        found: list[tuple[int, re.Pattern[str]]] = []
-        for n in range(1, min(len(word), _KEY_LEN) + 1):
-            found.extend(self._by_key.get(word[:n], ()))
-        return tuple(found)
+    def _candidates_for(self, word: str) -> tuple[_KeyRules, ...]:
+        return tuple(
+            self._by_key[word[:n]]
+            for n in range(1, min(len(word), _KEY_LEN) + 1)
+            if word[:n] in self._by_key
+        )
 
     def add(self, patterns: list[str], where: str) -> tuple[int, Matcher]:
         """Register a rule list; returns its owner id and a matcher for per-sentence checks."""
         self._candidates.cache_clear()
         owner = self._owners
         self._owners += 1
-        ungated: list[str] = []
         anchored = False
-        for pattern in patterns:
-            check_lowercase(pattern, where)
+        for whole in patterns:
+            check_lowercase(whole, where)
             try:
-                compiled = re.compile(pattern, re.MULTILINE)
+                re.compile(whole, re.MULTILINE)
             except re.error as exc:
-                raise RuleError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
-            if _ANCHOR.search(pattern):
-                anchored = True
-                ungated.append(pattern)
-                continue
-            gate = _gate(pattern)
-            if gate is None:
-                ungated.append(pattern)
-                continue
-            for key in gate:
-                self._by_key.setdefault(key, []).append((owner, compiled))
-        for pattern in ungated:
-            self._ungated.append((owner, _first_chars(pattern), _join([pattern])))
+                raise RuleError(f"{where}: bad pattern {whole!r}: {exc}") from exc
+            anchored = bool(_ANCHOR.search(whole)) or anchored
+            ungated: list[str] = []
+            for pattern in alternatives(whole):
+                gate = None if _ANCHOR.search(pattern) else _gate(pattern)
+                if gate is None:
+                    ungated.append(pattern)
+                    continue
+                for key in gate:
+                    self._sources.setdefault((key, owner), []).append(pattern)
+            if ungated:
+                gate_chars: frozenset[str] | None = frozenset()
+                for pattern in ungated:
+                    chars = _first_chars(pattern)
+                    gate_chars = None if chars is None or gate_chars is None else gate_chars | chars
+                self._ungated.append((owner, gate_chars, _join(ungated)))
+        # Per word key: one regex per owner, and one for "does any rule match here?", so a
+        # word that starts no rule costs one `match` however many rules share its key.
+        for key in {key for key, key_owner in self._sources if key_owner == owner}:
+            owners = [o for k, o in self._sources if k == key]
+            sources = [p for o in owners for p in self._sources[(key, o)]]
+            self._by_key[key] = _KeyRules(
+                any=re.compile(_alternation(sources), re.MULTILINE),
+                rules=tuple(
+                    (o, re.compile(_alternation(self._sources[(key, o)]), re.MULTILINE))
+                    for o in owners
+                ),
+            )
         full = _join(patterns) if patterns else None
         return owner, Matcher(full=full, anchored=anchored)
 
@@ -198,19 +280,19 @@ class RuleIndex:
         """Owner id -> where its first match starts, for every owner with a match."""
         found: dict[int, int] = {}
         for owner, chars, regex in self._ungated:
-            if owner in found or (chars is not None and not any(ch in text for ch in chars)):
+            if chars is not None and not any(ch in text for ch in chars):
                 continue
             m = regex.search(text)
-            if m is not None:
+            if m is not None and found.get(owner, _NOWHERE) > m.start():
                 found[owner] = m.start()
         candidates_for = self._candidates
         for word in _WORD.finditer(text):
-            candidates = candidates_for(word.group())
-            if candidates:
+            for key_rules in candidates_for(word.group()):
                 pos = word.start()
-                for owner, regex in candidates:
-                    if owner not in found and regex.match(text, pos):
-                        found[owner] = pos
+                if key_rules.any.match(text, pos):
+                    for owner, regex in key_rules.rules:
+                        if found.get(owner, _NOWHERE) > pos and regex.match(text, pos):
+                            found[owner] = pos
         return found
 
 

@@ -1,0 +1,121 @@
+"""The scorer's speed-ups must not change what it computes.
+
+Each shortcut (the rule index, VADER's ASCII path) is checked against the plain way of getting
+the same answer, over the project's own training and hold-out texts plus awkward cases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from bot.analysis._regex import Matcher, RuleIndex, alternatives
+from bot.analysis.sentiment import _VADER
+from bot.analysis.sentiment import _load as load_lexicon
+from bot.analysis.themes import load_rules
+
+ANALYSIS = Path(__file__).resolve().parents[1] / "bot" / "analysis"
+
+AWKWARD = [
+    "",
+    "   ",
+    "WHY do I have to enter it twice??",
+    "It is kind of ok but the sync is NOT GOOD!!!",
+    "not bad at all :) but kind of slow :(",
+    "and then again in payroll, then again in the rota",
+    "good tool. really like it, miles better than before",
+    "no no no",
+    "I don't hate it, I guess",
+    "\tleading and trailing space   ",
+    "can't log in 👎 since tuesday 😡",
+    "love that for us 🙃",
+    "café crashes again, très lent",
+    "works fine /s",
+    'they call it "progress". brilliant.',
+]
+
+
+def corpus() -> list[str]:
+    texts = list(AWKWARD)
+    for path in sorted((ANALYSIS / "training").glob("*.jsonl")) + [
+        ANALYSIS / "evaluation" / "holdout.jsonl"
+    ]:
+        with path.open(encoding="utf-8") as lines:
+            texts.extend(json.loads(line)["text"] for line in lines if line.strip())
+    return texts
+
+
+class RecordingIndex(RuleIndex):
+    """A RuleIndex that remembers each owner's patterns, for the plain re-based answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: dict[int, list[str]] = {}
+
+    def add(self, patterns: list[str], where: str) -> tuple[int, Matcher]:
+        owner, matcher = super().add(patterns, where)
+        self.sources[owner] = patterns
+        return owner, matcher
+
+
+def plain_owners_matching(index: RecordingIndex, text: str) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for owner, patterns in index.sources.items():
+        starts = [m.start() for p in patterns if (m := re.search(p, text, re.MULTILINE))]
+        if starts:
+            found[owner] = min(starts)
+    return found
+
+
+def test_rule_index_finds_the_leftmost_match_of_every_shipped_rule() -> None:
+    index = RecordingIndex()
+    load_lexicon(index=index)
+    load_rules(index=index)
+    assert len(index.sources) > 40
+    texts = [t.lower() for t in corpus()]
+    mismatches = [
+        text for text in texts if index.owners_matching(text) != plain_owners_matching(index, text)
+    ]
+    assert mismatches == []
+    # The comparison is not vacuous: most texts hit several rules.
+    assert sum(len(index.owners_matching(t)) >= 2 for t in texts) > len(texts) // 2
+
+
+@pytest.mark.parametrize(
+    ("patterns", "text", "expected"),
+    [
+        ([r"\bslow\b|\?\s*\?"], "is it slow??", 6),  # leftmost of the alternatives
+        ([r"\bslow\b|\?\s*\?"], "why??", 3),  # the un-bounded alternative needs no \b
+        ([r"(and\s+)?then\s+again\b"], "x and then again", 2),  # optional first word
+        ([r"(and\s+)?then\s+again\b"], "then again", 0),
+        ([r"^\s*fyi\b|\bheads up\b"], "note: heads up", 6),  # anchored alternative
+        ([r"(?<!not\s)\bgreat\b"], "not great", None),  # look-behind kept
+        ([r"👎|😡"], "meh 😡", 4),  # emoji by first character
+        ([r"(a)b\1"], "xaba", 1),  # back-reference: kept whole
+        ([r"[.!?]\s+(great|lovely)\.?$"], "it broke. lovely.", 8),
+    ],
+)
+def test_rule_index_cases(patterns: list[str], text: str, expected: int | None) -> None:
+    index = RecordingIndex()
+    owner, _ = index.add(patterns, "test")
+    assert index.owners_matching(text).get(owner) == expected
+    assert plain_owners_matching(index, text).get(owner) == expected
+
+
+def test_alternatives_split_only_at_the_top_level() -> None:
+    assert alternatives(r"a|b(c|d)|[|x]|\|") == ["a", "b(c|d)", "[|x]", r"\|"]
+    assert alternatives(r"(?i)a|b") == [r"(?i)a|b"]
+    assert alternatives(r"(a)|\1") == [r"(a)|\1"]
+    assert alternatives("plain") == ["plain"]
+
+
+def test_vader_ascii_shortcut_scores_exactly_like_vader() -> None:
+    texts = corpus()
+    assert sum(t.isascii() for t in texts) > 1000  # the shortcut is what is being tested
+    plain = [SentimentIntensityAnalyzer.polarity_scores(_VADER, t) for t in texts]
+    assert [_VADER.polarity_scores(t) for t in texts] == plain
+    assert any(p["compound"] != 0 for p in plain)
