@@ -119,3 +119,37 @@ def test_vader_ascii_shortcut_scores_exactly_like_vader() -> None:
     plain = [SentimentIntensityAnalyzer.polarity_scores(_VADER, t) for t in texts]
     assert [_VADER.polarity_scores(t) for t in texts] == plain
     assert any(p["compound"] != 0 for p in plain)
+
+
+TOKENIZER_CASES = [
+    "Mr. Smith said the U.S. office is ok... (!) :) : ) wow!!",
+    "don't can't I'd we're 'quoted' \"double\" \u201ccurly\u201d \u2018single\u2019",
+    "line\n\nbreak\r\n\r\nagain. And e.g. etc. a. b",
+    "...",
+    "(!",
+    "''",
+    "x  \t y",
+    "\u0130stanbul \u03a3\u0391\u03a3",
+    "It's GREAT!!! Isn't it?! :-( x D",
+]
+
+
+def test_textblob_words_are_textblobs_own() -> None:
+    from textblob import TextBlob
+    from textblob.en import parser
+
+    from bot.analysis.sentiment import _textblob_sentiment
+    from bot.analysis.textblob_words import words
+
+    texts = corpus() + TOKENIZER_CASES
+    expected = [[w.lower() for w in " ".join(parser.find_tokens(t)).split()] for t in texts]
+    assert [words(t) for t in texts] == expected
+
+    def scored(arg: str | list[str]) -> tuple[tuple[float, ...], list[object]]:
+        score = _textblob_sentiment(arg)
+        return tuple(score), score.assessments
+
+    assert [scored(words(t)) for t in texts] == [scored(t) for t in texts]
+    # ...and that is what TextBlob(text).sentiment reports.
+    for text in TOKENIZER_CASES + texts[::50]:
+        assert scored(words(text))[0] == tuple(TextBlob(text).sentiment)

@@ -20,6 +20,7 @@ from textblob.en import sentiment as _textblob_sentiment  # what TextBlob(text).
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 from bot.analysis._regex import SHARED_INDEX, RuleIndex
+from bot.analysis.textblob_words import words as textblob_words
 
 _LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
@@ -155,7 +156,7 @@ class SentimentScore:
 
 def _textblob(text: str) -> tuple[float, float, bool]:
     """TextBlob's polarity and subjectivity, minus words that are only descriptive here."""
-    score = _textblob_sentiment(text)
+    score = _textblob_sentiment(textblob_words(text))  # = _textblob_sentiment(text), faster
     pol = subj = 0.0
     n = 0
     for words, p, s, _label in score.assessments:
