@@ -113,10 +113,12 @@ def test_alternatives_split_only_at_the_top_level() -> None:
     assert alternatives("plain") == ["plain"]
 
 
-def test_vader_ascii_shortcut_scores_exactly_like_vader() -> None:
+def test_vader_shortcuts_score_exactly_like_vader() -> None:
     texts = corpus()
     assert sum(t.isascii() for t in texts) > 1000  # the shortcut is what is being tested
-    plain = [SentimentIntensityAnalyzer.polarity_scores(_VADER, t) for t in texts]
+    vader = SentimentIntensityAnalyzer()
+    vader.lexicon = _VADER.lexicon  # ours drops a few words that are only descriptive here
+    plain = [vader.polarity_scores(t) for t in texts]
     assert [_VADER.polarity_scores(t) for t in texts] == plain
     assert any(p["compound"] != 0 for p in plain)
 

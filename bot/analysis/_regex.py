@@ -279,8 +279,9 @@ class RuleIndex:
     def owners_matching(self, text: str) -> dict[int, int]:
         """Owner id -> where its first match starts, for every owner with a match."""
         found: dict[int, int] = {}
+        present = set(text)
         for owner, chars, regex in self._ungated:
-            if chars is not None and not any(ch in text for ch in chars):
+            if chars is not None and chars.isdisjoint(present):
                 continue
             m = regex.search(text)
             if m is not None and found.get(owner, _NOWHERE) > m.start():

@@ -51,7 +51,7 @@ class LinearModel:
 
     def predict(self, text: str) -> Prediction:
         ids = features(text)
-        logits = self.weights[ids].sum(axis=0) + self.bias if ids else self.bias
+        logits = np.add.reduce(self.weights.take(ids, axis=0), axis=0) + self.bias
         probs = (1.0 / (1.0 + np.exp(-logits))).tolist()
         return Prediction(negative=probs[0], themes=dict(zip(THEME_IDS, probs[1:], strict=True)))
 

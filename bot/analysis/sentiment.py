@@ -103,13 +103,15 @@ def _load(path: Path = _LEXICON_PATH, index: RuleIndex | None = None) -> _Lexico
     )
 
 
-class AsciiFastVader(SentimentIntensityAnalyzer):
-    """VADER, minus its character-by-character emoji scan on ASCII text.
+class FastVader(SentimentIntensityAnalyzer):
+    """VADER, minus two costs that do not change its answers (a test checks they are equal).
 
-    `polarity_scores` first rebuilds the text one character at a time to replace emoji (a
-    quarter of its cost on a typical comment); VADER's emoji are all non-ASCII, so for ASCII
-    text that rebuild is the identity and the scoring steps can run directly. Everything
-    else is VADER's own code; a test checks the results are identical.
+    * `polarity_scores` first rebuilds the text one character at a time to replace emoji;
+      VADER's emoji are all non-ASCII, so for ASCII text that rebuild is the identity and the
+      scoring steps run directly.
+    * For each sentiment word, VADER's negation and idiom checks lower-case the whole
+      comment to look at the three words around it; they get just those words (a window
+      with the same relative positions) and run as VADER wrote them.
     """
 
     def __init__(self) -> None:
@@ -135,9 +137,21 @@ class AsciiFastVader(SentimentIntensityAnalyzer):
         sentiments = self._but_check(words, sentiments)
         return self.score_valence(sentiments, text)
 
+    @staticmethod
+    def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
+        low = max(0, i - 3)  # looks at most three words back
+        check = SentimentIntensityAnalyzer._negation_check
+        return check(valence, words[low : i + 1], start_i, i - low)
+
+    @staticmethod
+    def _special_idioms_check(valence: float, words: list[str], i: int) -> float:
+        low = max(0, i - 3)  # three words back, two ahead
+        check = SentimentIntensityAnalyzer._special_idioms_check
+        return check(valence, words[low : i + 3], i - low)
+
 
 LEXICON = _load(index=SHARED_INDEX)
-_VADER = AsciiFastVader()
+_VADER = FastVader()
 with _LEXICON_PATH.open("rb") as _fh:
     for _word in tomllib.load(_fh).get("vader", {}).get("drop", []):
         _VADER.lexicon.pop(_word, None)  # our own instance: only descriptive in this domain
