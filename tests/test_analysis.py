@@ -275,6 +275,29 @@ def test_model_adds_phrasing_the_rules_miss_but_not_off_topic_negativity() -> No
     assert analyze("What a lovely sunny morning, coffee was great").label != "neg"
 
 
+def test_model_leans_the_score_only_for_comments_about_work_software() -> None:
+    from bot.analysis import MODEL_NEGATIVE_THRESHOLD, Prediction, _with_model
+
+    doubtful = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.4, themes={})
+    assured = Prediction(negative=MODEL_NEGATIVE_THRESHOLD - 0.4, themes={})
+    # No theme, about the rollout: the model's confidence leans a neutral score either way.
+    assert _with_model(doubtful, (), 0.0, True)[1] < -0.2
+    assert _with_model(assured, (), 0.0, True)[1] > 0.2
+    # Not about work software: the rules' score stands, whatever the model thinks.
+    assert _with_model(doubtful, (), 0.0, False) == ((), 0.0)
+    # Polite resistance, written for this test: no negative word, but it reads as one.
+    polite = analyze("I'm sure the new portal is lovely, but we'll stay with the old one")
+    assert polite.label == "neg"
+    assert "back_to_old_tools" in polite.themes
+
+
+def test_praise_with_a_small_current_gripe_stays_positive() -> None:
+    # Written for this test (README convention: pos, and the gripe's theme is kept).
+    result = analyze("honestly a massive upgrade on the old kit, only the wifi drops now and then")
+    assert result.label == "pos"
+    assert not result.flagged
+
+
 def test_eval_command_prints_every_table(tmp_path: Path) -> None:
     """`make eval` end to end, on a tiny data folder written here (same layout as shared/)."""
     import subprocess

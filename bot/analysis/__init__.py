@@ -17,6 +17,7 @@ from bot.analysis.language import detect_language
 from bot.analysis.model import Prediction
 from bot.analysis.model import load as load_model
 from bot.analysis.sentiment import (
+    LEXICON,
     NEG_THRESHOLD,
     STRONG_NEGATIVE,
     expand_slack_emoji,
@@ -38,6 +39,9 @@ THEMES: Mapping[str, Theme] = RULES.themes
 MODEL = load_model()
 MODEL_THEME_THRESHOLD = 0.5
 MODEL_NEGATIVE_THRESHOLD = 0.5
+# On a comment about work software with no theme, the model leans the score by this much per
+# unit of (P(negative) - 0.5).
+MODEL_CONTEXT_WEIGHT = 0.8
 
 _QUOTES = str.maketrans(
     {
@@ -109,19 +113,24 @@ def _flag(polarity: float, label: str, themes: tuple[str, ...]) -> tuple[bool, s
 
 
 def _with_model(
-    prediction: Prediction, themes: tuple[str, ...], polarity: float
+    prediction: Prediction, themes: tuple[str, ...], polarity: float, about_work: bool
 ) -> tuple[tuple[str, ...], float]:
     """Add what the learned model hears to what the rules found.
 
-    Themes: the union, each theme in the canonical order. Sentiment: only for a comment that
-    is about the rollout (it has a theme), a confident "negative" from the model turns a
-    neutral or positive rule score negative; elsewhere the rules decide alone, because the
-    model knows rollout comments and nothing else (on film reviews it would guess).
+    Themes: the union, each theme in the canonical order. Sentiment: the model knows rollout
+    comments and nothing else (on film reviews it would guess), so it only speaks about
+    comments on work software. With a theme, a confident "negative" turns a neutral or
+    positive rule score negative; without one (`about_work`: the text names a system, tool,
+    login, spreadsheet...), it leans the score in proportion to its confidence.
     """
     learned = {t for t, p in prediction.themes.items() if p >= MODEL_THEME_THRESHOLD}
     merged = tuple(t for t in THEME_IDS if t in themes or t in learned)
-    if merged and prediction.negative >= MODEL_NEGATIVE_THRESHOLD and polarity > NEG_THRESHOLD:
-        polarity = -round(0.1 + 0.8 * (prediction.negative - MODEL_NEGATIVE_THRESHOLD), 4)
+    if merged:
+        if prediction.negative >= MODEL_NEGATIVE_THRESHOLD and polarity > NEG_THRESHOLD:
+            polarity = -round(0.1 + 0.8 * (prediction.negative - MODEL_NEGATIVE_THRESHOLD), 4)
+    elif about_work:
+        lean = MODEL_CONTEXT_WEIGHT * (prediction.negative - MODEL_NEGATIVE_THRESHOLD)
+        polarity = round(max(-1.0, min(1.0, polarity - lean)), 4)
     return merged, polarity
 
 
@@ -143,7 +152,8 @@ def analyze(text: str) -> Analysis:
         score = score_foreign(lowered, len(themes))
     polarity = score.polarity
     if language == "en" and MODEL is not None:
-        themes, polarity = _with_model(MODEL.predict(clean), themes, polarity)
+        about_work = LEXICON.rollout_context in hits
+        themes, polarity = _with_model(MODEL.predict(clean), themes, polarity, about_work)
     label = label_for(polarity)
     flagged, reason = _flag(polarity, label, themes)
     confident = language == "en" and score.evidence

@@ -59,6 +59,7 @@ class _Lexicon:
     concession: int
     sarcasm_always: int
     sarcasm_if_negative: int
+    rollout_context: int
     foreign_negative: re.Pattern[str]
     foreign_positive: re.Pattern[str]
     slack_emoji: re.Pattern[str]
@@ -96,6 +97,7 @@ def _load(path: Path = _LEXICON_PATH, index: RuleIndex | None = None) -> _Lexico
         concession=owner(raw["mixed"]["concession"], f"{path.name} [mixed]"),
         sarcasm_always=owner(raw["sarcasm"]["always"], f"{path.name} [sarcasm]"),
         sarcasm_if_negative=owner(raw["sarcasm"]["if_negative"], f"{path.name} [sarcasm]"),
+        rollout_context=owner(raw["context"]["rollout"], f"{path.name} [context]"),
         foreign_negative=_words(raw["foreign"]["negative"]),
         foreign_positive=_words(raw["foreign"]["positive"]),
         slack_emoji=re.compile("|".join(re.escape(k) for k in emoji) or r"(?!)"),
