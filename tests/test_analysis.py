@@ -330,7 +330,8 @@ def test_eval_command_prints_every_table(tmp_path: Path) -> None:
     for heading in (
         "Third-party sentiment sets",
         "Rollout feedback (dev): themes",
-        "Project hold-out (never trained or tuned on): themes",
+        "Project hold-out 1 (looked at while tuning; not blind): themes",
+        "Project hold-out 2 (blind: never trained or tuned on): themes",
         "Hard negatives wrongly tagged",
     ):
         assert heading in out

@@ -25,7 +25,14 @@ from textblob import TextBlob
 from bot.analysis import analyze
 from bot.analysis.themes import THEME_IDS
 
-HOLDOUT = Path(__file__).with_name("evaluation") / "holdout.jsonl"
+EVALUATION = Path(__file__).with_name("evaluation")
+# Our own sets, each written by someone who saw neither the rules nor the shared data. Hold-out
+# 1 was used in session 2 to find the kinds of phrasing the scorer missed, so only hold-out 2
+# is still blind.
+HOLDOUTS = (
+    (EVALUATION / "holdout.jsonl", "Project hold-out 1 (looked at while tuning; not blind)"),
+    (EVALUATION / "holdout2.jsonl", "Project hold-out 2 (blind: never trained or tuned on)"),
+)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
@@ -236,10 +243,9 @@ def evaluate(data_dir: Path, split: str, out: Callable[[str], None] = print) -> 
     if rollout_file.is_file():
         rows = read_jsonl(rollout_file)
         scored += _rollout_section(rows, f"Rollout feedback ({rollout_file.stem})", out)
-    if HOLDOUT.is_file():
-        # Our own held-out set: written blind to the rules and never trained on.
-        rows = read_jsonl(HOLDOUT)
-        scored += _rollout_section(rows, "Project hold-out (never trained or tuned on)", out)
+    for path, title in HOLDOUTS:
+        if path.is_file():
+            scored += _rollout_section(read_jsonl(path), title, out)
 
     elapsed = time.perf_counter() - started
     out(f"\n_{scored} texts scored by both scorers in {elapsed:.1f} s._")

@@ -60,12 +60,17 @@ _SHARED = {
 }
 
 
+_FOREIGN = frozenset().union(*(words for lang, words in _STOPWORDS.items() if lang != "en"))
+
+
 def detect_language(text: str) -> str:
     """Return 'en', 'de', 'fr' or 'es'; 'en' whenever the evidence for another is thin."""
     lowered = text.lower()
     tokens = set(_TOKEN.findall(lowered))
     if not tokens:
         return "en"
+    if lowered.isascii() and len(tokens & _FOREIGN) < 2:
+        return "en"  # the rule below needs two foreign function words, or one and a letter
     scores: dict[str, float] = {}
     for lang, words in _STOPWORDS.items():
         hits = tokens & words
