@@ -16,7 +16,7 @@ from bot.clock import shifted_clock, system_clock
 from bot.config import SettingsError, load_settings
 from bot.logs import configure_logging
 from bot.scheduler import build_scheduler
-from bot.server import build_asgi, serve
+from bot.server import build_asgi, is_command, serve
 from bot.services import build_services
 from bot.slack_app import build_app, build_client
 from handlers import register
@@ -94,7 +94,10 @@ def main() -> int:
                 socket_mode.close()
         else:
             logger.info("serving HTTP on port %d", settings.port)
-            serve(build_asgi(app, health=health), port=settings.port)
+            # On SQLite a /feedback ack is a local write of well under a millisecond, so it
+            # runs on the event loop; PostgreSQL is a network round trip, so it stays pooled.
+            inline = is_command("/feedback") if db.is_sqlite else None
+            serve(build_asgi(app, health=health, inline=inline), port=settings.port)
     finally:
         scheduler.shutdown(wait=False)
         services.outbox.stop()

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from slack_bolt import Ack, App  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 
-from bot.server import build_asgi, serve  # noqa: E402
+from bot.server import build_asgi, is_command, serve  # noqa: E402
 
 
 def main() -> None:
@@ -30,7 +30,12 @@ def main() -> None:
     def ack_only(ack: Ack) -> None:
         ack(text="Thanks")
 
-    serve(build_asgi(app, health=lambda: {"database": "ok"}), port=int(os.environ["PORT"]))
+    # BARE_DISPATCH=pool keeps /feedback on the thread pool, to compare both ways.
+    inline = None if os.environ.get("BARE_DISPATCH") == "pool" else is_command("/feedback")
+    serve(
+        build_asgi(app, health=lambda: {"database": "ok"}, inline=inline),
+        port=int(os.environ["PORT"]),
+    )
 
 
 if __name__ == "__main__":

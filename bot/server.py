@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 import uvicorn
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -26,8 +26,18 @@ logger = logging.getLogger(__name__)
 WORKER_THREADS = 32
 
 
-def build_asgi(app: App | None, *, health: Callable[[], dict[str, str]]) -> Starlette:
-    """With `app` None (Socket Mode) only /healthz is served, for the orchestrator's probes."""
+def build_asgi(
+    app: App | None,
+    *,
+    health: Callable[[], dict[str, str]],
+    inline: Callable[[BoltRequest], bool] | None = None,
+) -> Starlette:
+    """With `app` None (Socket Mode) only /healthz is served, for the orchestrator's probes.
+
+    Requests for which `inline` says yes are dispatched on the event-loop thread itself: no
+    hand-off to the pool and back, and no GIL contention with 32 worker threads. Only for
+    listeners that never wait on the network before their ack.
+    """
 
     async def slack_events(request: Request) -> Response:
         assert app is not None
@@ -37,7 +47,10 @@ def build_asgi(app: App | None, *, health: Callable[[], dict[str, str]]) -> Star
         except ValueError:  # malformed JSON or form payload; includes UnicodeDecodeError
             logger.warning("request with an unparsable body refused")
             return Response("unparsable body", status_code=400)
-        bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
+        if inline is not None and inline(bolt_request):
+            bolt_response = app.dispatch(bolt_request)
+        else:
+            bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(request: Request) -> Response:
@@ -59,6 +72,17 @@ def build_asgi(app: App | None, *, health: Callable[[], dict[str, str]]) -> Star
         ],
         lifespan=lifespan,
     )
+
+
+def is_command(*names: str) -> Callable[[BoltRequest], bool]:
+    """An `inline` predicate: slash commands with one of these names."""
+    wanted = frozenset(names)
+
+    def check(request: BoltRequest) -> bool:
+        body = request.body
+        return isinstance(body, dict) and body.get("command") in wanted
+
+    return check
 
 
 def serve(asgi: Starlette, *, port: int, host: str = "0.0.0.0") -> None:
