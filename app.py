@@ -95,8 +95,9 @@ def main() -> int:
         else:
             logger.info("serving HTTP on port %d", settings.port)
             # On SQLite a /feedback ack is a local write of well under a millisecond, so it
-            # runs on the event loop; PostgreSQL is a network round trip, so it stays pooled.
-            inline = is_command("/feedback") if db.is_sqlite else None
+            # runs on the event loop, unless another thread holds the writer (then the loop
+            # would wait for it). PostgreSQL is a network round trip, so it stays pooled.
+            inline = is_command("/feedback", unless=db.writer_busy) if db.is_sqlite else None
             serve(build_asgi(app, health=health, inline=inline), port=settings.port)
     finally:
         scheduler.shutdown(wait=False)

@@ -24,6 +24,11 @@ logger = logging.getLogger(__name__)
 
 BATCH = 200
 COALESCE_SECONDS = 0.2
+# Scoring yields to a burst of feedback: it starts once no new text has arrived for
+# QUIET_SECONDS, or at the latest MAX_DEFER_SECONDS after it was asked for (alerts are batched
+# hourly, so a few seconds never matter; the writer and the CPU go to the acks meanwhile).
+QUIET_SECONDS = 0.5
+MAX_DEFER_SECONDS = 30.0
 
 
 class ScoringWorker:
@@ -33,21 +38,36 @@ class ScoringWorker:
         self._scorer: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._queued: Future[int] | None = None
+        self._last_ask = time.monotonic()
+        self._stopping = threading.Event()
 
     def submit_pending(self) -> Future[int]:
         """Ask for a drain; many asks while one is queued collapse into that one."""
         with self._lock:
+            self._last_ask = time.monotonic()
             waiting = self._queued
             if waiting is not None and not waiting.running() and not waiting.done():
                 return waiting  # it has not started yet, so it will see the new row too
             self._queued = self._executor.submit(self.drain)
             return self._queued
 
+    def _wait_for_quiet(self, deadline: float) -> None:
+        while (now := time.monotonic()) < deadline:
+            quiet_for = now - self._last_ask
+            if quiet_for >= QUIET_SECONDS:
+                return
+            if self._stopping.wait(min(QUIET_SECONDS - quiet_for, deadline - now)):
+                return
+
     def drain(self) -> int:
         scored = 0
         time.sleep(COALESCE_SECONDS)  # let a burst of new rows arrive and score them as one batch
+        deadline = time.monotonic() + MAX_DEFER_SECONDS
         try:
             while True:
+                self._wait_for_quiet(deadline)
+                if self._stopping.is_set():
+                    return scored  # unscored rows are picked up when the process starts again
                 with self.db.session() as session:
                     batch = feedback_store.unscored_feedback(session, limit=BATCH)
                 if not batch:
@@ -72,6 +92,7 @@ class ScoringWorker:
         return self._scorer.submit(score_batch, batch).result(timeout=300)
 
     def shutdown(self) -> None:
+        self._stopping.set()
         self._executor.shutdown(wait=True, cancel_futures=False)
         if self._scorer is not None:
             self._scorer.shutdown(wait=True)

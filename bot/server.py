@@ -1,7 +1,9 @@
 """The HTTP face of the app: Slack requests on POST /slack/events and GET /healthz.
 
 Bolt's sync App is dispatched on a thread pool so one slow listener never blocks the event
-loop; uvicorn gives keep-alive, concurrency and a graceful SIGTERM (in-flight requests finish).
+loop, except requests the caller marks `inline` (on SQLite: /feedback, a local write well under a
+millisecond), which skip the hand-off; uvicorn gives keep-alive, concurrency and a graceful
+SIGTERM (in-flight requests finish).
 """
 
 from __future__ import annotations
@@ -74,13 +76,15 @@ def build_asgi(
     )
 
 
-def is_command(*names: str) -> Callable[[BoltRequest], bool]:
-    """An `inline` predicate: slash commands with one of these names."""
+def is_command(
+    *names: str, unless: Callable[[], bool] = lambda: False
+) -> Callable[[BoltRequest], bool]:
+    """An `inline` predicate: slash commands with one of these names, while `unless()` is false."""
     wanted = frozenset(names)
 
     def check(request: BoltRequest) -> bool:
         body = request.body
-        return isinstance(body, dict) and body.get("command") in wanted
+        return isinstance(body, dict) and body.get("command") in wanted and not unless()
 
     return check
 

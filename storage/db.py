@@ -37,9 +37,8 @@ class Database:
         # SQLite allows one writer; when two threads collide, its busy handler sleeps in steps
         # of 1-100 ms. Taking turns in-process instead costs microseconds. PostgreSQL needs no
         # such turn-taking, so there the lock is a no-op.
-        self._writer: AbstractContextManager[object] = (
-            threading.Lock() if self.is_sqlite else nullcontext()
-        )
+        self._writer_lock = threading.Lock() if self.is_sqlite else None
+        self._writer: AbstractContextManager[object] = self._writer_lock or nullcontext()
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
@@ -52,6 +51,10 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def writer_busy(self) -> bool:
+        """Is another thread in a SQLite session right now? (Never, on PostgreSQL.)"""
+        return self._writer_lock is not None and self._writer_lock.locked()
 
     def migrate(self) -> None:
         """Bring the schema to head. On PostgreSQL an advisory lock keeps replicas in line."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import Column, DateTime, Dialect, Index, TypeDecorator, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -94,7 +94,17 @@ class AnonymousFeedback(SQLModel, table=True):
     """Anonymous text: `/feedback` or a check-in comment. A day bucket, never a timestamp."""
 
     __tablename__ = "anonymous_feedback"
-    __table_args__ = (Index("ix_anonymous_feedback_day", "day"),)
+    __table_args__ = (
+        Index("ix_anonymous_feedback_day", "day"),
+        # The scoring worker's queue: only unscored rows, so finding them stays cheap however
+        # many scored rows pile up before them.
+        Index(
+            "ix_anonymous_feedback_unscored",
+            "day",
+            sqlite_where=text("label IS NULL"),
+            postgresql_where=text("label IS NULL"),
+        ),
+    )
 
     id: str = Field(primary_key=True, max_length=32)
     source: str = Field(max_length=16)  # "feedback" | "comment"

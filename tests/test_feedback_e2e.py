@@ -132,7 +132,12 @@ def test_nothing_ties_the_author_to_the_text(
         user_id=author,
     )
     slack.wait_for("chat.postMessage")
-    time.sleep(0.5)  # let the scoring worker write its results too
+    # Let the scoring worker write its results too, so they are part of what is searched.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and count_rows(database_url, "anonymous_feedback") != len(
+        rows(database_url, "SELECT id FROM anonymous_feedback WHERE label IS NOT NULL")
+    ):
+        time.sleep(0.1)
     app.stop()
     stored = dump_database(database_url)
     assert text in stored  # the text is there…

@@ -1,0 +1,65 @@
+"""The inline-dispatch predicate and the scoring worker's wait for a quiet moment."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from slack_bolt import BoltRequest
+
+from bot import scoring
+from bot.server import is_command
+from storage.db import Database
+
+
+def _command(name: str) -> BoltRequest:
+    return BoltRequest(body=f"command={name}&text=hi", headers={})
+
+
+def test_inline_only_for_the_named_command_and_not_while_the_writer_is_busy() -> None:
+    busy = threading.Event()
+    inline = is_command("/feedback", unless=busy.is_set)
+    assert inline(_command("/feedback"))
+    assert not inline(_command("/pulse"))
+    busy.set()
+    assert not inline(_command("/feedback"))
+
+
+def test_writer_busy_reflects_an_open_sqlite_session(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        assert not db.writer_busy()
+        with db.session():
+            assert db.writer_busy()
+        assert not db.writer_busy()
+    finally:
+        db.dispose()
+
+
+def test_scoring_waits_for_a_quiet_moment_and_stops_waiting_on_shutdown(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 's.db'}")
+    db.migrate()
+    worker = scoring.ScoringWorker(db=db)
+    try:
+        # Asked again and again (a burst): the drain has not reached the database yet.
+        started = time.monotonic()
+        deadline = started + 5
+        waiter = threading.Thread(target=worker._wait_for_quiet, args=(deadline,))
+        waiter.start()
+        for _ in range(8):
+            worker._last_ask = time.monotonic()
+            time.sleep(scoring.QUIET_SECONDS / 4)
+        assert waiter.is_alive()
+        # Then quiet: it goes ahead about QUIET_SECONDS after the last ask.
+        waiter.join(timeout=scoring.QUIET_SECONDS * 4)
+        assert not waiter.is_alive()
+        # A shutdown cuts a wait short.
+        worker._last_ask = time.monotonic()
+        waiter = threading.Thread(target=worker._wait_for_quiet, args=(time.monotonic() + 30,))
+        waiter.start()
+        worker.shutdown()
+        waiter.join(timeout=2)
+        assert not waiter.is_alive()
+    finally:
+        db.dispose()
