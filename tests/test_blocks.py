@@ -106,3 +106,27 @@ def test_message_refuses_more_blocks_than_slack_takes_instead_of_dropping_them()
     assert len(message("ok", [section("x")] * 50)["blocks"]) == 50
     with pytest.raises(ValueError, match="51 blocks"):
         message("too many", [section("x")] * 51)
+
+
+def test_a_long_groups_list_is_split_into_sections_without_cutting_a_mention() -> None:
+    from bot.blocks import SECTION_LIMIT
+    from bot.blocks.pulse import groups_message
+
+    members = [f"U{n:09d}" for n in range(400)]  # ~5,600 characters of mentions in one line
+    groups = {"nurses": members, "porters": members[:3]}
+    payload = groups_message(groups)
+    texts = [block["text"]["text"] for block in payload["blocks"]]
+    assert len(texts) >= 2
+    assert all(len(text) <= SECTION_LIMIT for text in texts)
+    joined = "".join(texts)
+    for member in members:
+        assert f"<@{member}>" in joined  # every mention whole, none cut
+    assert "*porters* (3)" in joined
+
+
+def test_sections_keeps_short_text_in_one_section() -> None:
+    from bot.blocks import sections
+
+    assert sections("one line\ntwo lines") == [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "one line\ntwo lines"}}
+    ]

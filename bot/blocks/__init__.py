@@ -18,6 +18,30 @@ def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
+def sections(text: str) -> list[Block]:
+    """Long mrkdwn as as many sections as it needs, split between lines, or after the ", " of a
+    long list, so a mention or link is never cut in half (one section takes 3,000 characters)."""
+    pieces: list[str] = []
+    for line in text.splitlines(keepends=True):
+        while len(line) > SECTION_LIMIT:
+            cut = line.rfind(", ", 0, SECTION_LIMIT - 1)
+            cut = cut + 2 if cut > 0 else SECTION_LIMIT
+            pieces.append(line[:cut])
+            line = line[cut:]
+        pieces.append(line)
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + len(piece) > SECTION_LIMIT:
+            chunks.append(current)
+            current = ""
+        current += piece
+    chunks.append(current)
+    return [section(chunk.rstrip("\n") or " ") for chunk in chunks if chunk.strip()] or [
+        section(text)
+    ]
+
+
 def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_LIMIT]}]}
 

@@ -7,7 +7,7 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
-from bot.blocks import Block, context, message, section
+from bot.blocks import Block, context, message, section, sections
 from bot.mrkdwn import escape
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def mention_list(user_ids: list[str]) -> str:
 
 
 def text_message(text: str) -> dict[str, Any]:
-    return message(text, [section(text)])
+    return message(text, sections(text))
 
 
 def groups_message(groups: dict[str, list[str]]) -> dict[str, Any]:
