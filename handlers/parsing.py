@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot.blocks import settings as settings_blocks
+from bot.blocks import updates as updates_blocks
 
 USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -65,3 +69,33 @@ def parse_targets(tokens: list[str]) -> Targets:
 def input_value(values: dict[str, Any], *, block: str, action: str) -> str:
     """A plain-text input's value from `view.state.values`; empty when missing."""
     return str((values.get(block, {}).get(action, {}) or {}).get("value") or "")
+
+
+def checkin_button_value(raw: str) -> tuple[int, str] | None:
+    """A check-in button's value, `"12:partly"` → (12, "partly"); None for anything we did
+    not send (see `bot.blocks.checkin.button_value`)."""
+    cycle, _, answer = raw.partition(":")
+    return (int(cycle), answer) if cycle.isdigit() else None
+
+
+def settings_form_values(state: Mapping[str, Any]) -> dict[str, str | None]:
+    """The settings modal's submitted state → field name → typed text (a theme choice as a
+    comma list)."""
+    values: dict[str, str | None] = {}
+    for name in settings_blocks.FIELDS:
+        entry = (state.get(name) or {}).get(settings_blocks.INPUT) or {}
+        if "selected_options" in entry:
+            values[name] = ",".join(o["value"] for o in entry["selected_options"] or [])
+        else:
+            values[name] = entry.get("value")
+    return values
+
+
+def update_form_values(state: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The "you said, we did" modal's submitted state → (theme id, text)."""
+    block = (state.get(updates_blocks.THEME_BLOCK) or {}).get(updates_blocks.INPUT) or {}
+    theme = block.get("selected_option") or {}
+    text = ((state.get(updates_blocks.TEXT_BLOCK) or {}).get(updates_blocks.INPUT) or {}).get(
+        "value"
+    )
+    return theme.get("value"), text

@@ -22,8 +22,9 @@ from bot.alerts import (
 from bot.analysis import THEME_IDS, THEMES
 from bot.blocks import MESSAGE_BLOCK_LIMIT, SECTION_LIMIT, VIEW_BLOCK_LIMIT
 from bot.blocks.alerts import CHARS_PER_MESSAGE, resistance_alert_messages, trend_alert_message
-from bot.blocks.settings import form_values, settings_modal
+from bot.blocks.settings import settings_modal
 from bot.team_settings import validate
+from handlers.parsing import settings_form_values as form_values
 
 DOUBLE = ThemeAdvice(id="double_work", title="Double work", tactic="Retire the old report.")
 

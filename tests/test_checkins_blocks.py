@@ -13,12 +13,13 @@ from bot.blocks.checkin import (
     checkin_closed_message,
     checkin_message,
     comment_modal,
-    parse_button_value,
 )
 from bot.blocks.pulse import help_message, schedule_message, send_now_message, status_message
-from bot.blocks.settings import form_values, settings_modal
+from bot.blocks.settings import settings_modal
 from bot.checkins import CycleCounts, PersonalStatus
 from bot.team_settings import validate
+from handlers.parsing import checkin_button_value as parse_button_value
+from handlers.parsing import settings_form_values as form_values
 
 HOSTILE = "<!channel> & <@U0VICTIM> <https://evil.example|CRM>"
 

@@ -35,12 +35,6 @@ def button_value(cycle_id: int, answer: str) -> str:
     return f"{cycle_id}:{answer}"
 
 
-def parse_button_value(raw: str) -> tuple[int, str] | None:
-    """`"12:partly"` → (12, "partly"); None for anything we did not send."""
-    cycle, _, answer = raw.partition(":")
-    return (int(cycle), answer) if cycle.isdigit() else None
-
-
 def mood_question(system: str) -> str:
     return f"How is the switch to *{escape(system)}* going for you this week?"
 

@@ -58,18 +58,6 @@ def settings_modal(*, values: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def form_values(state: Mapping[str, Any]) -> dict[str, str | None]:
-    """The submitted view's state → field name → typed text (a theme choice as a comma list)."""
-    values: dict[str, str | None] = {}
-    for name in FIELDS:
-        entry = (state.get(name) or {}).get(INPUT) or {}
-        if "selected_options" in entry:
-            values[name] = ",".join(o["value"] for o in entry["selected_options"] or [])
-        else:
-            values[name] = entry.get("value")
-    return values
-
-
 def _themes_select(stored: str) -> dict[str, Any]:
     options = {
         theme_id: {"text": plain(theme.title), "value": theme_id}

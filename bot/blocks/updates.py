@@ -64,13 +64,6 @@ def update_modal(*, themes: Sequence[tuple[str, str]], limit: int) -> dict[str, 
     }
 
 
-def form_values(state: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The submitted view's state → (theme id, text)."""
-    theme = ((state.get(THEME_BLOCK) or {}).get(INPUT) or {}).get("selected_option") or {}
-    text = ((state.get(TEXT_BLOCK) or {}).get(INPUT) or {}).get("value")
-    return theme.get("value"), text
-
-
 def update_posted_view() -> dict[str, Any]:
     """Replaces the form once stored, so the lead sees it worked before closing."""
     return {

@@ -9,9 +9,10 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot import checkins, messages
-from bot.blocks.checkin import checkin_closed_message, checkin_message, parse_button_value
+from bot.blocks.checkin import checkin_closed_message, checkin_message
 from bot.services import Services
 from handlers.context import services, set_outcome
+from handlers.parsing import checkin_button_value
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: Bolt
     ack()
     pulse = services(context)
     match = ANSWER_ACTION.match(action.get("action_id", ""))
-    parsed = parse_button_value(action.get("value") or "")
+    parsed = checkin_button_value(action.get("value") or "")
     if match is None or parsed is None:
         set_outcome(context, "invalid")
         return

@@ -9,10 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot import checkins
-from bot.blocks.checkin import COMMENT_ACTION, comment_modal, parse_button_value
+from bot.blocks.checkin import COMMENT_ACTION, comment_modal
 from bot.services import Services
 from handlers.actions.checkin_answer import message_location, redraw
 from handlers.context import services, set_outcome
+from handlers.parsing import checkin_button_value
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def open_comment(
 ) -> None:
     ack()
     pulse = services(context)
-    parsed = parse_button_value(action.get("value") or "")
+    parsed = checkin_button_value(action.get("value") or "")
     if parsed is None:
         set_outcome(context, "invalid")
         return

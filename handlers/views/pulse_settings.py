@@ -8,8 +8,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot import messages, roles, team_settings
-from bot.blocks.settings import SETTINGS_MODAL, form_values, settings_saved_view
+from bot.blocks.settings import SETTINGS_MODAL, settings_saved_view
 from handlers.context import answers_when_database_down, services, set_outcome
+from handlers.parsing import settings_form_values
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
             errors={first: messages.NOT_ALLOWED.format(subcommand="settings")},
         )
         return
-    changes, errors = team_settings.validate(form_values(view["state"]["values"]))
+    changes, errors = team_settings.validate(settings_form_values(view["state"]["values"]))
     if errors:
         set_outcome(context, "invalid")
         ack(response_action="errors", errors=errors)

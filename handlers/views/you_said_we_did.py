@@ -8,9 +8,10 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot import home, messages, roles, updates
-from bot.blocks.updates import TEXT_BLOCK, UPDATE_MODAL, form_values, update_posted_view
+from bot.blocks.updates import TEXT_BLOCK, UPDATE_MODAL, update_posted_view
 from bot.services import Services
 from handlers.context import answers_when_database_down, services, set_outcome
+from handlers.parsing import update_form_values
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
         set_outcome(context, "refused:update")
         ack(response_action="errors", errors={TEXT_BLOCK: messages.UPDATE_NOT_ALLOWED})
         return
-    theme, text = form_values(view["state"]["values"])
+    theme, text = update_form_values(view["state"]["values"])
     update, errors = updates.validate(theme=theme, text=text)
     if update is None:
         set_outcome(context, "invalid")
