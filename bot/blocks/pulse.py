@@ -69,6 +69,73 @@ def text_message(text: str) -> dict[str, Any]:
     return message(text, sections(text))
 
 
+def inert(word: str) -> str:
+    """What someone typed, safe inside `code`: escaped for mrkdwn, no backtick to break out."""
+    return escape(word.replace("`", "'"))
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"`{inert(word)}`" for word in words)
+
+
+CHAMPION_USAGE = "Usage: `/pulse champion add @user…` or `/pulse champion remove @user…`"
+AUDIENCE_USAGE = "Usage: `/pulse audience`, `/pulse audience add|remove #channel @user…`"
+GROUP_USAGE = "Usage: `/pulse group set <group> @user…`, e.g. `group set manager @ana`"
+
+
+def unresolved_users_message(words: list[str], *, usage: str) -> dict[str, Any]:
+    return text_message(
+        f"I couldn't find {_quoted(words)} as Slack "
+        f"users. Pick people from the @-mention list so Slack links them. Usage: `{usage}`"
+    )
+
+
+def mention_usage_message(usage: str) -> dict[str, Any]:
+    return text_message(f"Usage: `/pulse {usage}` (mention people with @).")
+
+
+def change_leads_message(users: list[str]) -> dict[str, Any]:
+    return text_message(f"Change lead: {mention_list(users)}. They get alerts and reports.")
+
+
+def champions_changed_message(users: list[str], *, added: bool) -> dict[str, Any]:
+    verb = "are now champions" if added else "are no longer champions"
+    return text_message(f"{mention_list(users)} {verb}.")
+
+
+def champions_message(users: list[str]) -> dict[str, Any]:
+    return text_message(f"*Champions:* {mention_list(users)}")
+
+
+def audience_usage_message(*, unresolved: list[str]) -> dict[str, Any]:
+    return text_message(
+        "Usage: `/pulse audience add #channel @user…` (pick channels and people from "
+        "Slack's suggestions so they are linked)."
+        + (f" I couldn't resolve {_quoted(unresolved)}." if unresolved else "")
+    )
+
+
+def unreadable_channels_message(channels: list[str], *, rest_saved: bool) -> dict[str, Any]:
+    return text_message(
+        "I can't read the members of "
+        + ", ".join(f"<#{c}>" for c in channels)
+        + ": invite me there with `/invite @Change Pulse`, then try again."
+        + (" The rest was saved." if rest_saved else "")
+    )
+
+
+def group_name_refused_message(examples: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return text_message(
+        "Group names are short words (letters, digits, `_` or `-`, up to 40), e.g. "
+        + ", ".join(f"`{g}`" for g in examples)
+        + "."
+    )
+
+
+def group_set_message(users: list[str], *, group: str) -> dict[str, Any]:
+    return text_message(f"{mention_list(users)} now in group *{group}*.")
+
+
 def groups_message(groups: dict[str, list[str]]) -> dict[str, Any]:
     if not groups:
         return text_message(

@@ -12,20 +12,31 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import audience, checkins, messages, reporting, roles, team_settings
 from bot.blocks.pulse import (
+    AUDIENCE_USAGE,
+    CHAMPION_USAGE,
+    GROUP_USAGE,
     audience_message,
+    audience_usage_message,
+    champions_changed_message,
+    champions_message,
+    change_leads_message,
     digest_now_message,
     export_answer,
+    group_name_refused_message,
+    group_set_message,
     groups_message,
     help_message,
-    mention_list,
+    inert,
+    mention_usage_message,
     schedule_message,
     send_now_answer,
     status_message,
     text_message,
+    unreadable_channels_message,
+    unresolved_users_message,
 )
 from bot.blocks.report import report_message
 from bot.blocks.settings import settings_modal
-from bot.mrkdwn import escape
 from bot.roles import Caller
 from bot.schedule import WEEKDAYS, parse_clock_time, parse_weekday
 from bot.services import Services
@@ -100,22 +111,10 @@ def _settings_modal(pulse: Services, caller: Caller, args: list[str]) -> Answer:
 def _users_or_error(args: list[str], usage: str) -> tuple[list[str], Answer | None]:
     targets = parse_targets(args)
     if targets.unresolved:
-        return [], text_message(
-            f"I couldn't find {_quoted(targets.unresolved)} as Slack "
-            f"users. Pick people from the @-mention list so Slack links them. Usage: `{usage}`"
-        )
+        return [], unresolved_users_message(targets.unresolved, usage=usage)
     if not targets.users or targets.channels:
-        return [], text_message(f"Usage: `/pulse {usage}` (mention people with @).")
+        return [], mention_usage_message(usage)
     return targets.users, None
-
-
-def _inert(word: str) -> str:
-    """What someone typed, safe inside `code`: escaped for mrkdwn, no backtick to break out."""
-    return escape(word.replace("`", "'"))
-
-
-def _quoted(words: list[str]) -> str:
-    return ", ".join(f"`{_inert(word)}`" for word in words)
 
 
 def _lead(pulse: Services, caller: Caller, args: list[str]) -> Answer:
@@ -123,53 +122,37 @@ def _lead(pulse: Services, caller: Caller, args: list[str]) -> Answer:
     if error:
         return error
     roles.name_change_leads(pulse, user_ids=users)
-    return text_message(f"Change lead: {mention_list(users)}. They get alerts and reports.")
+    return change_leads_message(users)
 
 
 def _champion(pulse: Services, caller: Caller, args: list[str]) -> Answer:
     if not args or args[0] not in ("add", "remove"):
-        return text_message(
-            "Usage: `/pulse champion add @user…` or `/pulse champion remove @user…`"
-        )
+        return text_message(CHAMPION_USAGE)
     users, error = _users_or_error(args[1:], f"champion {args[0]} @user…")
     if error:
         return error
     roles.set_champions(pulse, user_ids=users, champion=args[0] == "add")
-    verb = "are now champions" if args[0] == "add" else "are no longer champions"
-    return text_message(f"{mention_list(users)} {verb}.")
+    return champions_changed_message(users, added=args[0] == "add")
 
 
 def _champions(pulse: Services, caller: Caller, args: list[str]) -> Answer:
-    return text_message(f"*Champions:* {mention_list(roles.champions(pulse))}")
+    return champions_message(roles.champions(pulse))
 
 
 def _audience(pulse: Services, caller: Caller, args: list[str]) -> Answer:
     if args and args[0] in ("add", "remove"):
         targets = parse_targets(args[1:])
         if targets.unresolved or not (targets.users or targets.channels):
-            return text_message(
-                "Usage: `/pulse audience add #channel @user…` (pick channels and people from "
-                "Slack's suggestions so they are linked)."
-                + (
-                    f" I couldn't resolve {_quoted(targets.unresolved)}."
-                    if targets.unresolved
-                    else ""
-                )
-            )
+            return audience_usage_message(unresolved=targets.unresolved)
         change = (audience.add if args[0] == "add" else audience.remove)(
             pulse, channels=targets.channels, users=targets.users
         )
         if change.unreadable_channels:
-            return text_message(
-                "I can't read the members of "
-                + ", ".join(f"<#{c}>" for c in change.unreadable_channels)
-                + ": invite me there with `/invite @Change Pulse`, then try again."
-                + (" The rest was saved." if change.channels or change.users else "")
+            return unreadable_channels_message(
+                change.unreadable_channels, rest_saved=bool(change.channels or change.users)
             )
     elif args:
-        return text_message(
-            "Usage: `/pulse audience`, `/pulse audience add|remove #channel @user…`"
-        )
+        return text_message(AUDIENCE_USAGE)
     current = audience.resolve(pulse)
     return audience_message(
         channels=current.channels,
@@ -182,24 +165,18 @@ def _audience(pulse: Services, caller: Caller, args: list[str]) -> Answer:
 
 def _group(pulse: Services, caller: Caller, args: list[str]) -> Answer:
     if len(args) < 3 or args[0] != "set":
-        return text_message(
-            "Usage: `/pulse group set <group> @user…`, e.g. `group set manager @ana`"
-        )
+        return text_message(GROUP_USAGE)
     # "group set End User @a @b": the name is every word before the first mention.
     name_words = list(takewhile(lambda word: not word.startswith(("<", "@")), args[1:]))
     args = args[:1] + [" ".join(name_words)] + args[1 + len(name_words) :]
     group = roles.normalise_group(args[1])
     if group is None:
-        return text_message(
-            "Group names are short words (letters, digits, `_` or `-`, up to 40), e.g. "
-            + ", ".join(f"`{g}`" for g in roles.DEFAULT_GROUPS)
-            + "."
-        )
+        return group_name_refused_message(roles.DEFAULT_GROUPS)
     users, error = _users_or_error(args[2:], "group set <group> @user…")
     if error:
         return error
     roles.set_group(pulse, group=group, user_ids=users)
-    return text_message(f"{mention_list(users)} now in group *{group}*.")
+    return group_set_message(users, group=group)
 
 
 def _groups(pulse: Services, caller: Caller, args: list[str]) -> Answer:
@@ -241,7 +218,7 @@ def ack_pulse(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     name, sub, caller = _route(pulse, command)
     if sub is None:
         set_outcome(context, "unknown_subcommand")
-        prefix = messages.UNKNOWN_SUBCOMMAND.format(subcommand=_inert(name[:30]))
+        prefix = messages.UNKNOWN_SUBCOMMAND.format(subcommand=inert(name[:30]))
         ack(**help_message(can_manage=caller.can_manage, prefix=prefix))
         return
     if sub.manage and not caller.can_manage:
