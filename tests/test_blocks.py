@@ -130,3 +130,38 @@ def test_sections_keeps_short_text_in_one_section() -> None:
     assert sections("one line\ntwo lines") == [
         {"type": "section", "text": {"type": "mrkdwn", "text": "one line\ntwo lines"}}
     ]
+
+
+def test_pulse_answers_render_people_and_escape_what_was_typed() -> None:
+    from bot.blocks import pulse as p
+
+    def text(payload: dict[str, object]) -> str:
+        blocks = payload["blocks"]
+        assert isinstance(blocks, list)
+        return "".join(block["text"]["text"] for block in blocks)
+
+    assert text(p.change_leads_message(["U1", "U2"])) == (
+        "Change lead: <@U1>, <@U2>. They get alerts and reports."
+    )
+    assert text(p.champions_changed_message(["U1"], added=True)) == "<@U1> are now champions."
+    assert text(p.champions_changed_message(["U1"], added=False)) == (
+        "<@U1> are no longer champions."
+    )
+    assert text(p.champions_message([])) == "*Champions:* nobody yet"
+    assert text(p.group_set_message(["U3"], group="manager")) == "<@U3> now in group *manager*."
+    assert "`executive`, `manager`" in text(p.group_name_refused_message(("executive", "manager")))
+    unreadable = text(p.unreadable_channels_message(["C1", "C2"], rest_saved=True))
+    assert "<#C1>, <#C2>" in unreadable and unreadable.endswith("The rest was saved.")
+    assert "rest was saved" not in text(p.unreadable_channels_message(["C1"], rest_saved=False))
+    # Words someone typed come back inert: escaped, and unable to close the `code` span.
+    hostile = ["<!channel>", "a`b&c"]
+    for payload in (
+        p.unresolved_users_message(hostile, usage="lead @user…"),
+        p.audience_usage_message(unresolved=hostile),
+    ):
+        shown = text(payload)
+        assert "<!channel>" not in shown and "`&lt;!channel&gt;`" in shown
+        assert "`a'b&amp;c`" in shown
+    assert text(p.mention_usage_message("lead @user…")) == (
+        "Usage: `/pulse lead @user…` (mention people with @)."
+    )
