@@ -120,3 +120,6 @@ HOME_NOT_ALLOWED = "That button is for the change lead and admins."
 UPDATE_NOT_ALLOWED = (
     "Only the change lead and admins can post \u201cyou said, we did\u201d updates."
 )
+CHAMPION_USAGE = "Usage: `/pulse champion add @user…` or `/pulse champion remove @user…`"
+AUDIENCE_USAGE = "Usage: `/pulse audience`, `/pulse audience add|remove #channel @user…`"
+GROUP_USAGE = "Usage: `/pulse group set <group> @user…`, e.g. `group set manager @ana`"

@@ -86,7 +86,8 @@ class Database:
         if not self.is_sqlite:
             return
         try:
-            with self.engine.connect() as connection:
+            # Under the writer lock, so a /feedback write on the event loop sees it is busy.
+            with self._writer, self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception:
             logger.warning("WAL checkpoint postponed", exc_info=True)

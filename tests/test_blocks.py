@@ -165,3 +165,13 @@ def test_pulse_answers_render_people_and_escape_what_was_typed() -> None:
     assert text(p.mention_usage_message("lead @user…")) == (
         "Usage: `/pulse lead @user…` (mention people with @)."
     )
+
+
+def test_a_list_too_long_for_one_message_is_cut_with_a_note_not_refused() -> None:
+    from bot.blocks import MESSAGE_BLOCK_LIMIT, TOO_LONG, sections
+    from bot.blocks.pulse import groups_message
+
+    payload = groups_message({"everyone": [f"U{n:09d}" for n in range(12_000)]})
+    assert len(payload["blocks"]) == MESSAGE_BLOCK_LIMIT
+    assert payload["blocks"][-1]["text"]["text"] == TOO_LONG
+    assert sections("   ") == [{"type": "section", "text": {"type": "mrkdwn", "text": "…"}}]

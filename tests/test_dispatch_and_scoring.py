@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from slack_bolt import BoltRequest
 
 from bot import scoring
@@ -37,7 +38,9 @@ def test_writer_busy_reflects_an_open_sqlite_session(tmp_path: Path) -> None:
         db.dispose()
 
 
-def test_scoring_waits_for_a_quiet_moment_and_stops_waiting_on_shutdown(tmp_path: Path) -> None:
+def test_scoring_waits_for_a_quiet_moment_and_stops_waiting_on_shutdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = Database(f"sqlite:///{tmp_path / 's.db'}")
     db.migrate()
     worker = scoring.ScoringWorker(db=db)
@@ -54,12 +57,17 @@ def test_scoring_waits_for_a_quiet_moment_and_stops_waiting_on_shutdown(tmp_path
         # Then quiet: it goes ahead about QUIET_SECONDS after the last ask.
         waiter.join(timeout=scoring.QUIET_SECONDS * 4)
         assert not waiter.is_alive()
-        # A shutdown cuts a wait short.
+        # A shutdown cuts a wait short: with a 30 s quiet period, only the stop can end it.
+        monkeypatch.setattr(scoring, "QUIET_SECONDS", 30.0)
         worker._last_ask = time.monotonic()
-        waiter = threading.Thread(target=worker._wait_for_quiet, args=(time.monotonic() + 30,))
+        waiter = threading.Thread(target=worker._wait_for_quiet, args=(time.monotonic() + 60,))
         waiter.start()
+        time.sleep(0.3)
+        assert waiter.is_alive()
         worker.shutdown()
         waiter.join(timeout=2)
         assert not waiter.is_alive()
+        # ...and a drain asked for after the stop leaves the rows for the next start.
+        assert worker.drain() == 0
     finally:
         db.dispose()

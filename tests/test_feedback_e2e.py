@@ -132,12 +132,16 @@ def test_nothing_ties_the_author_to_the_text(
         user_id=author,
     )
     slack.wait_for("chat.postMessage")
+
     # Let the scoring worker write its results too, so they are part of what is searched.
+    def all_scored() -> bool:
+        scored = rows(database_url, "SELECT id FROM anonymous_feedback WHERE label IS NOT NULL")
+        return len(scored) == count_rows(database_url, "anonymous_feedback") == 2
+
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and count_rows(database_url, "anonymous_feedback") != len(
-        rows(database_url, "SELECT id FROM anonymous_feedback WHERE label IS NOT NULL")
-    ):
+    while time.monotonic() < deadline and not all_scored():
         time.sleep(0.1)
+    assert all_scored(), "the scoring worker did not score both texts"
     app.stop()
     stored = dump_database(database_url)
     assert text in stored  # the text is there…

@@ -40,8 +40,9 @@ MODEL = load_model()
 MODEL_THEME_THRESHOLD = 0.5
 MODEL_NEGATIVE_THRESHOLD = 0.5
 # On a comment about work software with no theme, the model leans the score by this much per
-# unit of (P(negative) - 0.5).
+# unit of (P(negative) - 0.5), beyond a dead zone of MODEL_CONTEXT_DEAD_ZONE either side.
 MODEL_CONTEXT_WEIGHT = 0.8
+MODEL_CONTEXT_DEAD_ZONE = 0.05
 
 _QUOTES = str.maketrans(
     {
@@ -113,15 +114,22 @@ def _flag(polarity: float, label: str, themes: tuple[str, ...]) -> tuple[bool, s
 
 
 def _with_model(
-    prediction: Prediction, themes: tuple[str, ...], polarity: float, about_work: bool
+    prediction: Prediction,
+    themes: tuple[str, ...],
+    polarity: float,
+    *,
+    about_work: bool,
+    evidence: bool,
 ) -> tuple[tuple[str, ...], float]:
     """Add what the learned model hears to what the rules found.
 
     Themes: the union, each theme in the canonical order. Sentiment: the model knows rollout
     comments and nothing else (on film reviews it would guess), so it only speaks about
     comments on work software. With a theme, a confident "negative" turns a neutral or
-    positive rule score negative; without one (`about_work`: the text names a system, tool,
-    login, spreadsheet...), it leans the score in proportion to its confidence.
+    positive rule score negative. Without one (`about_work`: the text names a system, login,
+    spreadsheet...), it leans the score in proportion to its confidence: towards negative
+    always (polite resistance has few negative words), towards positive only when the rules
+    heard some sentiment (`evidence`), so a plain statement of fact stays neutral.
     """
     learned = {t for t, p in prediction.themes.items() if p >= MODEL_THEME_THRESHOLD}
     merged = tuple(t for t in THEME_IDS if t in themes or t in learned)
@@ -129,8 +137,12 @@ def _with_model(
         if prediction.negative >= MODEL_NEGATIVE_THRESHOLD and polarity > NEG_THRESHOLD:
             polarity = -round(0.1 + 0.8 * (prediction.negative - MODEL_NEGATIVE_THRESHOLD), 4)
     elif about_work:
-        lean = MODEL_CONTEXT_WEIGHT * (prediction.negative - MODEL_NEGATIVE_THRESHOLD)
-        polarity = round(max(-1.0, min(1.0, polarity - lean)), 4)
+        doubt = prediction.negative - MODEL_NEGATIVE_THRESHOLD
+        if doubt > MODEL_CONTEXT_DEAD_ZONE:
+            polarity -= MODEL_CONTEXT_WEIGHT * (doubt - MODEL_CONTEXT_DEAD_ZONE)
+        elif doubt < -MODEL_CONTEXT_DEAD_ZONE and evidence:
+            polarity -= MODEL_CONTEXT_WEIGHT * (doubt + MODEL_CONTEXT_DEAD_ZONE)
+        polarity = round(max(-1.0, min(1.0, polarity)), 4)
     return merged, polarity
 
 
@@ -152,8 +164,13 @@ def analyze(text: str) -> Analysis:
         score = score_foreign(lowered, len(themes))
     polarity = score.polarity
     if language == "en" and MODEL is not None:
-        about_work = LEXICON.rollout_context in hits
-        themes, polarity = _with_model(MODEL.predict(clean), themes, polarity, about_work)
+        themes, polarity = _with_model(
+            MODEL.predict(clean),
+            themes,
+            polarity,
+            about_work=LEXICON.rollout_context in hits,
+            evidence=score.evidence,
+        )
     label = label_for(polarity)
     flagged, reason = _flag(polarity, label, themes)
     confident = language == "en" and score.evidence

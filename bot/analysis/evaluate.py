@@ -27,11 +27,11 @@ from bot.analysis.themes import THEME_IDS
 
 EVALUATION = Path(__file__).with_name("evaluation")
 # Our own sets, each written by someone who saw neither the rules nor the shared data. Hold-out
-# 1 was used in session 2 to find the kinds of phrasing the scorer missed, so only hold-out 2
-# is still blind.
+# 1 was read in session 2 to find the kinds of phrasing the scorer missed; hold-out 2's texts
+# have never been read or trained on (only its totals were looked at, after changes).
 HOLDOUTS = (
     (EVALUATION / "holdout.jsonl", "Project hold-out 1 (looked at while tuning; not blind)"),
-    (EVALUATION / "holdout2.jsonl", "Project hold-out 2 (blind: never trained or tuned on)"),
+    (EVALUATION / "holdout2.jsonl", "Project hold-out 2 (texts never read or trained on)"),
 )
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"

@@ -10,6 +10,7 @@ SECTION_LIMIT = 3000
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
 MODAL_TITLE_LIMIT = 24
+TOO_LONG = "_…and more: the rest is too long for one Slack message._"
 
 
 def section(text: str) -> Block:
@@ -18,9 +19,10 @@ def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def sections(text: str) -> list[Block]:
-    """Long mrkdwn as as many sections as it needs, split between lines, or after the ", " of a
-    long list, so a mention or link is never cut in half (one section takes 3,000 characters)."""
+def sections(text: str, *, most: int = MESSAGE_BLOCK_LIMIT) -> list[Block]:
+    """Long mrkdwn as as many sections as it needs (at most `most`), split between lines, or
+    after the ", " of a long list, so a mention or link is never cut in half (one section takes
+    3,000 characters). What does not fit in `most` sections is cut, and the last one says so."""
     pieces: list[str] = []
     for line in text.splitlines(keepends=True):
         while len(line) > SECTION_LIMIT:
@@ -37,9 +39,10 @@ def sections(text: str) -> list[Block]:
             current = ""
         current += piece
     chunks.append(current)
-    return [section(chunk.rstrip("\n") or " ") for chunk in chunks if chunk.strip()] or [
-        section(text)
-    ]
+    chunks = [chunk.rstrip("\n") for chunk in chunks if chunk.strip()] or [text.strip() or "…"]
+    if len(chunks) > most:
+        chunks = [*chunks[: most - 1], TOO_LONG]
+    return [section(chunk) for chunk in chunks]
 
 
 def context(text: str) -> Block:

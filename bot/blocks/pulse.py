@@ -78,11 +78,6 @@ def _quoted(words: list[str]) -> str:
     return ", ".join(f"`{inert(word)}`" for word in words)
 
 
-CHAMPION_USAGE = "Usage: `/pulse champion add @user…` or `/pulse champion remove @user…`"
-AUDIENCE_USAGE = "Usage: `/pulse audience`, `/pulse audience add|remove #channel @user…`"
-GROUP_USAGE = "Usage: `/pulse group set <group> @user…`, e.g. `group set manager @ana`"
-
-
 def unresolved_users_message(words: list[str], *, usage: str) -> dict[str, Any]:
     return text_message(
         f"I couldn't find {_quoted(words)} as Slack "

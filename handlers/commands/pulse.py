@@ -12,9 +12,6 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import audience, checkins, messages, reporting, roles, team_settings
 from bot.blocks.pulse import (
-    AUDIENCE_USAGE,
-    CHAMPION_USAGE,
-    GROUP_USAGE,
     audience_message,
     audience_usage_message,
     champions_changed_message,
@@ -127,7 +124,7 @@ def _lead(pulse: Services, caller: Caller, args: list[str]) -> Answer:
 
 def _champion(pulse: Services, caller: Caller, args: list[str]) -> Answer:
     if not args or args[0] not in ("add", "remove"):
-        return text_message(CHAMPION_USAGE)
+        return text_message(messages.CHAMPION_USAGE)
     users, error = _users_or_error(args[1:], f"champion {args[0]} @user…")
     if error:
         return error
@@ -152,7 +149,7 @@ def _audience(pulse: Services, caller: Caller, args: list[str]) -> Answer:
                 change.unreadable_channels, rest_saved=bool(change.channels or change.users)
             )
     elif args:
-        return text_message(AUDIENCE_USAGE)
+        return text_message(messages.AUDIENCE_USAGE)
     current = audience.resolve(pulse)
     return audience_message(
         channels=current.channels,
@@ -165,7 +162,7 @@ def _audience(pulse: Services, caller: Caller, args: list[str]) -> Answer:
 
 def _group(pulse: Services, caller: Caller, args: list[str]) -> Answer:
     if len(args) < 3 or args[0] != "set":
-        return text_message(GROUP_USAGE)
+        return text_message(messages.GROUP_USAGE)
     # "group set End User @a @b": the name is every word before the first mention.
     name_words = list(takewhile(lambda word: not word.startswith(("<", "@")), args[1:]))
     args = args[:1] + [" ".join(name_words)] + args[1 + len(name_words) :]
