@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest
+from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import home, roles
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -76,4 +78,25 @@ def request_receipt(context: BoltContext, request: BoltRequest) -> str:
 
     return receipt_key(
         secret=services(context).settings.slack_signing_secret, raw_body=request.raw_body
+    )
+
+
+def open_modal_for_managers(
+    context: BoltContext,
+    body: dict[str, Any],
+    client: WebClient,
+    *,
+    what: str,
+    build: Callable[[Services], dict[str, Any]],
+) -> None:
+    """An App Home button only the change lead and admins may use: open `build(...)` as a modal
+    after the ack, or DM a refusal to anyone else."""
+    pulse = services(context)
+    user_id = body["user"]["id"]
+    if not roles.identify(pulse, user_id=user_id).can_manage:
+        pulse.background.submit(home.refuse, pulse, user_id=user_id)
+        return
+    view = build(pulse)
+    after_ack(
+        context, f"opening the {what}", client.views_open, trigger_id=body["trigger_id"], view=view
     )

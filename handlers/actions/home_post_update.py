@@ -7,28 +7,22 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import home, roles, updates
+from bot import updates
 from bot.blocks.home import POST_UPDATE_ACTION
 from bot.blocks.updates import update_modal
-from handlers.context import after_ack, services
+from handlers.context import open_modal_for_managers
 
 
 def open_update_modal(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     ack()
-    pulse = services(context)
-    user_id = body["user"]["id"]
-    if not roles.identify(pulse, user_id=user_id).can_manage:
-        pulse.background.submit(home.refuse, pulse, user_id=user_id)
-        return
-    view = update_modal(themes=updates.theme_choices(), limit=updates.TEXT_LIMIT)
-    after_ack(
+    open_modal_for_managers(
         context,
-        "opening the update modal",
-        client.views_open,
-        trigger_id=body["trigger_id"],
-        view=view,
+        body,
+        client,
+        what="update modal",
+        build=lambda _pulse: update_modal(themes=updates.theme_choices(), limit=updates.TEXT_LIMIT),
     )
 
 

@@ -7,26 +7,20 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import home, roles, team_settings
+from bot import team_settings
 from bot.blocks.home import SETTINGS_ACTION
 from bot.blocks.settings import settings_modal
-from handlers.context import after_ack, services
+from handlers.context import open_modal_for_managers
 
 
 def open_settings(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
-    pulse = services(context)
-    user_id = body["user"]["id"]
-    if not roles.identify(pulse, user_id=user_id).can_manage:
-        pulse.background.submit(home.refuse, pulse, user_id=user_id)
-        return
-    view = settings_modal(values=team_settings.current(pulse))
-    after_ack(
+    open_modal_for_managers(
         context,
-        "opening the settings modal",
-        client.views_open,
-        trigger_id=body["trigger_id"],
-        view=view,
+        body,
+        client,
+        what="settings modal",
+        build=lambda pulse: settings_modal(values=team_settings.current(pulse)),
     )
 
 
