@@ -51,6 +51,15 @@ class Targets:
     unresolved: list[str] = field(default_factory=list)
 
 
+_TOKEN = re.compile(r"<[^<>]*>|\S+")
+
+
+def command_words(text: str) -> list[str]:
+    """Slash-command text as words, with each `<@U…|label>` / `<#C…|label>` kept whole even
+    when its label has spaces ("<@U1|Ana Lima>")."""
+    return _TOKEN.findall(text)
+
+
 def parse_targets(tokens: list[str]) -> Targets:
     """Split `<@U…>` / `<#C…>` tokens; anything else (plain `@name`) is unresolved."""
     targets = Targets()

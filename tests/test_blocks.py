@@ -175,3 +175,17 @@ def test_a_list_too_long_for_one_message_is_cut_with_a_note_not_refused() -> Non
     assert len(payload["blocks"]) == MESSAGE_BLOCK_LIMIT
     assert payload["blocks"][-1]["text"]["text"] == TOO_LONG
     assert sections("   ") == [{"type": "section", "text": {"type": "mrkdwn", "text": "…"}}]
+
+
+def test_command_words_keep_a_mention_with_spaces_whole() -> None:
+    from handlers.parsing import command_words
+
+    assert command_words("lead <@U1|Ana Lima>  <#C2|ops team> @bob") == [
+        "lead",
+        "<@U1|Ana Lima>",
+        "<#C2|ops team>",
+        "@bob",
+    ]
+    assert command_words("group set End User <@U3>") == ["group", "set", "End", "User", "<@U3>"]
+    assert command_words("odd <unclosed text") == ["odd", "<unclosed", "text"]
+    assert parse_targets(command_words("<@U1|Ana Lima>")).users == ["U1"]

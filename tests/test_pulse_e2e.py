@@ -65,7 +65,10 @@ def test_env_admin_names_lead_who_then_manages_champions_and_groups(
     slack.add_user(lead)
     answer = texts(pulse.command("/pulse", f"lead <@{lead}|lee>", user_id=ADMIN))
     assert f"<@{lead}>" in answer
-    champion = texts(pulse.command("/pulse", "champion add <@U0CH1|c1> <@U0CH2>", user_id=lead))
+    # A mention whose label has a space stays one mention.
+    champion = texts(
+        pulse.command("/pulse", "champion add <@U0CH1|Cai Chen> <@U0CH2>", user_id=lead)
+    )
     assert "are now champions" in champion
     listed = texts(pulse.command("/pulse", "champions", user_id=lead))
     assert "<@U0CH1>" in listed and "<@U0CH2>" in listed

@@ -38,7 +38,7 @@ from bot.roles import Caller
 from bot.schedule import WEEKDAYS, parse_clock_time, parse_weekday
 from bot.services import Services
 from handlers.context import answers_when_database_down, services, set_outcome
-from handlers.parsing import parse_targets
+from handlers.parsing import command_words, parse_targets
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 
 def _split(command: dict[str, Any]) -> tuple[str, list[str]]:
-    words = (command.get("text") or "").split()
+    words = command_words(command.get("text") or "")
     return (words[0].lower(), words[1:]) if words else ("help", [])
 
 
