@@ -147,6 +147,9 @@ def test_themes_are_valid_and_ordered() -> None:
         ("Je ne comprends pas pourquoi on a changé de logiciel", "fr"),
         ("No me gusta el nuevo sistema, es muy lento", "es"),
         ("¿Dónde está el manual del sistema nuevo?", "es"),
+        ("Il nuovo sistema non funziona e nessuno sa perché", "it"),
+        ("O sistema novo não funciona e ninguém sabe porque", "pt"),
+        ("Het nieuwe systeem werkt niet en niemand weet waarom", "nl"),
     ],
 )
 def test_non_english_is_not_confident(text: str, lang: str) -> None:

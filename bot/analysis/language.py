@@ -1,4 +1,5 @@
-"""A cheap language guess, good enough to stop scoring German, French or Spanish as English.
+"""A cheap language guess, good enough to stop scoring German, French, Spanish, Italian,
+Portuguese or Dutch as English.
 
 The English lexicons (TextBlob, VADER, ours) see a non-English comment as a bag of unknown
 words and call it neutral with apparent confidence. Function words are the most reliable
@@ -43,6 +44,26 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         ya también todo todos nada cuando porque sí gracias bien mal sistema nuevo nueva
         tengo tiene tenemos hacer hace puedo sé así sobre entre desde hasta""".split()
     ),
+    # Italian, Portuguese and Dutch: only words that are not also common English words
+    # (no "come", "era", "do", "no", "as", "we", "was") and no URL parts ("com").
+    "it": frozenset(
+        """il lo gli che non di della dello dei delle nel nella questo questa quello perché
+        quando anche ancora molto più già sempre adesso prima nuovo nuova nuovi nuove vecchio
+        vecchia vecchi vecchie sistema funziona abbiamo hanno è essere fare fatto niente
+        nessuno grazie bene troppo dopo qualcuno qualcosa ci si ma mi sa""".split()
+    ),
+    "pt": frozenset(
+        """os um uma não que para dos das nos nas é são foi ser estar está estão isso isto
+        este esta esse essa porque quando também ainda muito mais já sempre agora antes novo
+        nova antigo antiga sistema funciona tenho temos fazer nada ninguém obrigado obrigada
+        bem você vocês da alguém algum alguma quem sabe""".split()
+    ),
+    "nl": frozenset(
+        """het een niet ik wij dat van voor maar ook nog geen moet moeten werkt systeem
+        nieuwe nieuw oude waarom hoe wanneer nu altijd weer heel veel meer hebben heeft
+        zijn wordt worden kunnen mijn onze jullie bedankt goed slecht langzaam niks
+        niemand""".split()
+    ),
 }
 
 # Letters that English text almost never uses.
@@ -50,6 +71,7 @@ _LETTERS: dict[str, frozenset[str]] = {
     "de": frozenset("äöüß"),
     "fr": frozenset("çœèêàâîûù"),
     "es": frozenset("ñ¿¡áíóú"),
+    "pt": frozenset("ãõç"),
 }
 
 _SHARED = {
@@ -64,7 +86,8 @@ _FOREIGN = frozenset().union(*(words for lang, words in _STOPWORDS.items() if la
 
 
 def detect_language(text: str) -> str:
-    """Return 'en', 'de', 'fr' or 'es'; 'en' whenever the evidence for another is thin."""
+    """Return 'en', 'de', 'fr', 'es', 'it', 'pt' or 'nl'; 'en' whenever the evidence for another
+    is thin."""
     lowered = text.lower()
     tokens = set(_TOKEN.findall(lowered))
     if not tokens:
@@ -79,7 +102,7 @@ def detect_language(text: str) -> str:
         for lang, letters in _LETTERS.items():
             if not letters.isdisjoint(lowered):
                 scores[lang] += 1.5
-    best = max(("de", "fr", "es"), key=lambda lang: scores[lang])
+    best = max(("de", "fr", "es", "it", "pt", "nl"), key=lambda lang: scores[lang])
     # Two function words (or one plus a telltale letter) and more than English has.
     if scores[best] >= 2.0 and scores[best] > scores["en"] * 1.2:
         return best
