@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e_rig import MONDAY, set_clock
 from tests.fakeslack import FakeSlack
 from tests.pgserver import LocalCluster, create_database, wait_ready
 from tests.slackrig import RunningApp, SlackClient
@@ -79,3 +80,11 @@ def app(start_app: Callable[..., RunningApp]) -> RunningApp:
 @pytest.fixture
 def client(app: RunningApp, slack: FakeSlack) -> SlackClient:
     return SlackClient(app.url, response_url_base=f"{slack.origin}/_respond/")
+
+
+@pytest.fixture
+def clock_file(tmp_path: Path) -> Path:
+    """The app's test clock, set to MONDAY; tests move it with `set_clock`."""
+    path = tmp_path / "clock"
+    set_clock(path, MONDAY)
+    return path

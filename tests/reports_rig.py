@@ -11,9 +11,9 @@ from pathlib import Path
 
 from storage.db import Database
 from storage.models import AnonymousFeedback, CheckinAnswer, Cycle, Participation, Person
+from tests.e2e_rig import ADMIN
 from tests.fakeslack import FakeSlack
 from tests.slackrig import TEAM_ID, SlackClient
-from tests.test_checkins_e2e import ADMIN
 
 LEAD = "U0LEAD1"
 CHAMPIONS = ["U0CHAMP1", "U0CHAMP2"]

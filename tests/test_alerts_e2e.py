@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from tests.dbdump import rows
+from tests.e2e_rig import ADMIN, pulse_client, set_clock, wait_until
 from tests.fakeslack import FakeSlack
 from tests.slackrig import RunningApp, SlackClient
-from tests.test_checkins_e2e import ADMIN, pulse_client, set_clock, wait_until
 
 LEADS = ["U0LEAD1", "U0LEAD2"]
 MANAGERS = [f"U0MGR{i}" for i in range(5)]

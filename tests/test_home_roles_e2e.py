@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.dbdump import rows
+from tests.e2e_rig import MONDAY, add_audience, audience_of, pulse_client
 from tests.fakeslack import FakeSlack
 from tests.reports_rig import (
     CHAMPIONS,
@@ -27,18 +28,10 @@ from tests.reports_rig import (
     seed_people,
 )
 from tests.slackrig import TEAM_ID, RunningApp, SlackClient
-from tests.test_checkins_e2e import MONDAY, add_audience, audience_of, pulse_client, set_clock
 
 PLAIN = "U0PLAIN"
 LEAD_BUTTONS = ("home_post_update", "home_send_now", "home_digest_now", "home_export")
 HOSTILE = "We fixed the export <!channel> & see <https://evil.example|the guide> <@U0D000>"
-
-
-@pytest.fixture
-def clock_file(tmp_path: Path) -> Path:
-    path = tmp_path / "clock"
-    set_clock(path, MONDAY)
-    return path
 
 
 @pytest.fixture

@@ -18,19 +18,7 @@ from typing import Any
 import pytest
 
 from tests.dbdump import rows
-from tests.fakeslack import FakeSlack
-from tests.reports_rig import (
-    CHAMPIONS,
-    LEAD,
-    app_settings,
-    name_roles,
-    say,
-    seed_closed_week,
-    seed_people,
-    slow_answer,
-)
-from tests.slackrig import RunningApp
-from tests.test_checkins_e2e import (
+from tests.e2e_rig import (
     ADMIN,
     MONDAY,
     add_audience,
@@ -42,16 +30,21 @@ from tests.test_checkins_e2e import (
     send_now,
     set_clock,
 )
+from tests.fakeslack import FakeSlack
+from tests.reports_rig import (
+    CHAMPIONS,
+    LEAD,
+    app_settings,
+    name_roles,
+    say,
+    seed_closed_week,
+    seed_people,
+    slow_answer,
+)
+from tests.slackrig import RunningApp, SlackClient
 
 PNG = b"\x89PNG\r\n\x1a\n"
 DIGEST_TEXT = "Weekly pulse for"
-
-
-@pytest.fixture
-def clock_file(tmp_path: Path) -> Path:
-    path = tmp_path / "clock"
-    set_clock(path, MONDAY)
-    return path
 
 
 @pytest.fixture
@@ -74,6 +67,19 @@ def charts_by_channel(slack: FakeSlack) -> dict[str, list[bytes]]:
         for item in call.params["files"]:
             shared.setdefault(str(call.params["channel_id"]), []).append(slack.uploads[item["id"]])
     return shared
+
+
+def with_roles_and_respondents(
+    launch: Callable[[], RunningApp], slack: FakeSlack, database_url: str
+) -> tuple[RunningApp, SlackClient, list[str]]:
+    """The app running with a lead and champions named, a plain user, and six people in "ops"."""
+    app = launch()
+    client = pulse_client(app, slack)
+    name_roles(client, slack)
+    slack.add_user("U0PLAIN")
+    respondents = [f"U0S{i:03d}" for i in range(6)]
+    seed_people(database_url, user_ids=respondents, group="ops")
+    return app, client, respondents
 
 
 def test_two_replicas_send_each_champion_and_lead_one_digest_with_its_chart_after_the_close(
@@ -125,12 +131,7 @@ def test_digest_now_once_per_person_and_text_only_when_the_upload_fails(
     slack: FakeSlack,
     database_url: str,
 ) -> None:
-    app = launch()
-    client = pulse_client(app, slack)
-    name_roles(client, slack)
-    slack.add_user("U0PLAIN")
-    respondents = [f"U0S{i:03d}" for i in range(6)]
-    seed_people(database_url, user_ids=respondents, group="ops")
+    app, client, respondents = with_roles_and_respondents(launch, slack, database_url)
     seed_closed_week(
         database_url,
         week=date(2025, 2, 24),
@@ -168,12 +169,7 @@ def test_report_for_leads_and_export_as_two_csv_files_by_dm(
     slack: FakeSlack,
     database_url: str,
 ) -> None:
-    app = launch()
-    client = pulse_client(app, slack)
-    name_roles(client, slack)
-    slack.add_user("U0PLAIN")
-    respondents = [f"U0S{i:03d}" for i in range(6)]
-    seed_people(database_url, user_ids=respondents, group="ops")
+    app, client, respondents = with_roles_and_respondents(launch, slack, database_url)
     for n, week in enumerate((date(2025, 2, 17), date(2025, 2, 24))):
         seed_closed_week(
             database_url,
