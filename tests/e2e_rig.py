@@ -23,6 +23,18 @@ ADMIN = "U0ADMIN1"
 MONDAY = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)  # before Tuesday's scheduled opening
 
 
+def app_settings(clock_file: Path) -> dict[str, str]:
+    """Fast ticks and the test clock, as the check-in end-to-end tests run the app."""
+    return {
+        "CHANGEPULSE_ADMINS": ADMIN,
+        "CHANGEPULSE_SEND_RATE": "50",
+        "CHANGEPULSE_TICK_SECONDS": "0.5",
+        "CHANGEPULSE_LEASE_SECONDS": "2",
+        "CHANGEPULSE_TESTING": "1",
+        "CHANGEPULSE_TEST_CLOCK_FILE": str(clock_file),
+    }
+
+
 def set_clock(path: Path, moment: datetime) -> None:
     path.write_text(str(moment.timestamp() - time.time()))
 

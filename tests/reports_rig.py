@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 from storage.db import Database
 from storage.models import AnonymousFeedback, CheckinAnswer, Cycle, Participation, Person
@@ -17,18 +16,6 @@ from tests.slackrig import TEAM_ID, SlackClient
 
 LEAD = "U0LEAD1"
 CHAMPIONS = ["U0CHAMP1", "U0CHAMP2"]
-
-
-def app_settings(clock_file: Path) -> dict[str, str]:
-    """Fast ticks and the test clock, as the check-in end-to-end tests run the app."""
-    return {
-        "CHANGEPULSE_ADMINS": ADMIN,
-        "CHANGEPULSE_SEND_RATE": "50",
-        "CHANGEPULSE_TICK_SECONDS": "0.5",
-        "CHANGEPULSE_LEASE_SECONDS": "2",
-        "CHANGEPULSE_TESTING": "1",
-        "CHANGEPULSE_TEST_CLOCK_FILE": str(clock_file),
-    }
 
 
 def say(client: SlackClient, text: str, *, user_id: str = ADMIN) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.dbdump import rows
-from tests.e2e_rig import ADMIN, pulse_client, set_clock, wait_until
+from tests.e2e_rig import ADMIN, app_settings, pulse_client, set_clock, wait_until
 from tests.fakeslack import FakeSlack
 from tests.slackrig import RunningApp, SlackClient
 
@@ -37,14 +37,7 @@ def clock_file(tmp_path: Path) -> Path:
 def replicas(
     start_app: Callable[..., RunningApp], clock_file: Path
 ) -> tuple[RunningApp, RunningApp]:
-    settings = {
-        "CHANGEPULSE_ADMINS": ADMIN,
-        "CHANGEPULSE_SEND_RATE": "50",
-        "CHANGEPULSE_TICK_SECONDS": "0.5",
-        "CHANGEPULSE_LEASE_SECONDS": "2",
-        "CHANGEPULSE_TESTING": "1",
-        "CHANGEPULSE_TEST_CLOCK_FILE": str(clock_file),
-    }
+    settings = app_settings(clock_file)
     return start_app(**settings), start_app(**settings)
 
 

@@ -23,6 +23,7 @@ from tests.e2e_rig import (
     ADMIN,
     MONDAY,
     add_audience,
+    app_settings,
     audience_of,
     button,
     checkins_by_user,
@@ -41,15 +42,7 @@ HUMANS = [f"U0H{i:03d}" for i in range(6)]
 @pytest.fixture
 def launch(start_app: Callable[..., RunningApp], clock_file: Path) -> Callable[..., RunningApp]:
     def launch(**env: str) -> RunningApp:
-        settings = {
-            "CHANGEPULSE_ADMINS": ADMIN,
-            "CHANGEPULSE_SEND_RATE": "50",
-            "CHANGEPULSE_TICK_SECONDS": "0.5",
-            "CHANGEPULSE_LEASE_SECONDS": "2",
-            "CHANGEPULSE_TESTING": "1",
-            "CHANGEPULSE_TEST_CLOCK_FILE": str(clock_file),
-        }
-        return start_app(**{**settings, **env})
+        return start_app(**{**app_settings(clock_file), **env})
 
     return launch
 

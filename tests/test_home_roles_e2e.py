@@ -17,12 +17,11 @@ from typing import Any
 import pytest
 
 from tests.dbdump import rows
-from tests.e2e_rig import MONDAY, add_audience, audience_of, pulse_client
+from tests.e2e_rig import MONDAY, add_audience, app_settings, audience_of, pulse_client
 from tests.fakeslack import FakeSlack
 from tests.reports_rig import (
     CHAMPIONS,
     LEAD,
-    app_settings,
     name_roles,
     seed_closed_week,
     seed_people,

@@ -22,6 +22,7 @@ from tests.e2e_rig import (
     ADMIN,
     MONDAY,
     add_audience,
+    app_settings,
     audience_of,
     button,
     checkins_by_user,
@@ -34,7 +35,6 @@ from tests.fakeslack import FakeSlack
 from tests.reports_rig import (
     CHAMPIONS,
     LEAD,
-    app_settings,
     name_roles,
     say,
     seed_closed_week,
