@@ -365,3 +365,122 @@ def test_exclusions_do_not_hide_real_complaints(text: str, theme: str) -> None:
     lowered = text.lower()
     assert theme in RULES.tag(lowered, SHARED_INDEX.owners_matching(lowered))  # rules alone
     assert analyze(text).flagged
+
+
+# --- session 3: what a keyword rule cannot tell apart (all sentences written for these tests)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("used to take 5 minutes, now it takes half my morning", 1),
+        ("the report went from 10 mins to well over an hour", 1),
+        ("booking a van is 9 clicks now compared to 3 before", 1),
+        ("it was two screens before, now it is six", 1),
+        ("approving a claim used to take four days. now it's done in an hour", -1),
+        ("2 clicks now instead of the 8 we had before", -1),
+        ("used to take me 15 minutes to find the form, now it's right there", -1),
+        ("the old tool took 5 screens for a refund, now its one", -1),
+        ("used to take 20 minutes", 0),  # one side only
+        ("the new tool is slower and keeps crashing", 0),
+        ("from 9 to 5 every day", 0),  # two bare numbers, no unit
+    ],
+)
+def test_comparison_direction_reads_the_quantities(text: str, expected: int) -> None:
+    from bot.analysis.compare import direction
+
+    assert direction(text) == expected
+
+
+def test_effort_theme_follows_the_quantities() -> None:
+    better = analyze("Approving a claim used to take four days. Now it's done in an hour, great")
+    assert "old_way_faster" not in better.themes
+    worse = analyze("raising a PO went from 2 minutes to over half an hour with the new approvals")
+    assert "old_way_faster" in worse.themes
+    assert worse.label == "neg"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If anyone still asks you to email the timesheet as well, point them to me",
+        "When you get the password reset email tomorrow, it's genuine, IT planned it",
+        "Traffic on the motorway was slower than ever, sorry I'm late for the huddle",
+        "my daughter's console keeps crashing, she has discovered books instead",
+        "at my last job the new HR system took twice as long as the old one",
+    ],
+)
+def test_what_ifs_advice_and_life_outside_work_carry_no_theme(text: str) -> None:
+    assert analyze(text).themes == ()
+
+
+def test_requests_and_complaints_that_name_the_software_still_count() -> None:
+    # a polite request is resistance, not advice
+    assert (
+        "purpose_unclear"
+        in analyze("If someone could explain why we changed systems, I'd appreciate it").themes
+    )
+    # something off-topic in the sentence does not excuse the software
+    assert (
+        "technical_problem"
+        in analyze("stuck in traffic again, and the app keeps crashing on my phone").themes
+    )
+
+
+def test_keyword_only_tags_are_marked_weak() -> None:
+    from bot.analysis.themes import RULES
+
+    themes, weak = RULES.tag_with_keywords("there was an error on the export")
+    assert themes == ("technical_problem",) and weak == {"technical_problem"}
+    themes, weak = RULES.tag_with_keywords("the app keeps crashing. error after error")
+    assert themes == ("technical_problem",) and weak == frozenset()
+
+
+def test_model_drops_only_keyword_tags_it_is_sure_about() -> None:
+    from bot.analysis import (
+        MODEL_OFF_TOPIC_THEME,
+        MODEL_VETO_NEGATIVE,
+        MODEL_VETO_THEME,
+        Prediction,
+        _vetoed,
+    )
+
+    sure = Prediction(negative=MODEL_VETO_NEGATIVE / 2, themes=dict.fromkeys(THEME_IDS, 0.0))
+    themes = ("double_work", "technical_problem")
+    work = "the new app logged an error"
+    assert _vetoed(sure, themes, frozenset({"technical_problem"}), work) == ("double_work",)
+    assert _vetoed(sure, themes, frozenset(), work) == themes  # complaint phrases stay
+    unsure = Prediction(
+        negative=MODEL_VETO_NEGATIVE / 2,
+        themes={**dict.fromkeys(THEME_IDS, 0.0), "technical_problem": MODEL_VETO_THEME},
+    )
+    assert _vetoed(unsure, themes, frozenset({"technical_problem"}), work) == themes
+    negative = Prediction(negative=MODEL_VETO_NEGATIVE, themes=dict.fromkeys(THEME_IDS, 0.0))
+    assert _vetoed(negative, themes, frozenset({"technical_problem"}), work) == themes
+    # a comment naming nothing about the work needs the model to hear a keyword's theme
+    life = "there's a bug going round, half the office is off"
+    heard = Prediction(
+        negative=0.9,
+        themes={**dict.fromkeys(THEME_IDS, 0.0), "technical_problem": MODEL_OFF_TOPIC_THEME},
+    )
+    assert _vetoed(negative, themes, frozenset({"technical_problem"}), life) == ("double_work",)
+    assert _vetoed(heard, themes, frozenset({"technical_problem"}), life) == themes
+    # end to end: praise that names the theme's word, and a complaint phrase the model
+    # has never seen, which keeps its theme whatever the model says
+    assert analyze("nightly sync: 0 errors for the third week running, lovely").themes == ()
+    assert "technical_problem" in analyze("the new system will not load at all").themes
+
+
+def test_model_features_do_not_depend_on_the_word_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.analysis import model
+
+    text = "Used to take 5 mins, now the new CRM takes ages!! why?"
+    warm = sorted(model.features(text))
+    model._WORD_HASHES.clear()
+    assert sorted(model.features(text)) == warm
+    # the memo is bounded: odd input cannot make it grow for ever
+    monkeypatch.setattr(model, "_KNOWN_WORDS", 50)
+    for i in range(500):
+        model.features(f"word{i} other{i}")
+    assert len(model._WORD_HASHES) <= 50
+    assert sorted(model.features(text)) == warm

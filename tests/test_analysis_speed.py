@@ -85,6 +85,29 @@ def test_rule_index_finds_the_leftmost_match_of_every_shipped_rule() -> None:
     assert sum(len(index.owners_matching(t)) >= 2 for t in texts) > len(texts) // 2
 
 
+def test_theme_tagging_shortcuts_change_no_tag() -> None:
+    """Rule lists the index saw nowhere in a text are not searched sentence by sentence;
+    searching every list in every sentence must give the same themes and keyword flags."""
+    from bot.analysis._regex import SHARED_INDEX
+    from bot.analysis.themes import RULES
+
+    owners = {
+        owner
+        for theme in RULES.themes.values()
+        for owner in (theme.owner, theme.keyword_owner, theme.exclude_owner)
+    } | {RULES.resolved_owner}
+    everything = dict.fromkeys(owners, 0)  # "every list matched somewhere"
+    texts = [t.lower() for t in corpus()]
+    differ = [
+        text
+        for text in texts
+        if RULES.tag_with_keywords(text, SHARED_INDEX.owners_matching(text))
+        != RULES.tag_with_keywords(text, everything)
+    ]
+    assert differ == []
+    assert sum(bool(RULES.tag(t)) for t in texts) > len(texts) // 4  # not vacuous
+
+
 @pytest.mark.parametrize(
     ("patterns", "text", "expected"),
     [

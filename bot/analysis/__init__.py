@@ -2,17 +2,18 @@
 
 `analyze` is what the rest of the app calls; everything it needs (TextBlob's and VADER's
 lexicons, our rule files) is loaded once at import, so a call touches no disk, network or
-shared mutable state.
+shared mutable state (apart from a bounded memo of word hashes that cannot change a result).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.analysis._regex import SHARED_INDEX
+from bot.analysis.compare import BETTER, WORSE, direction, might_compare
 from bot.analysis.language import detect_language
 from bot.analysis.model import Prediction
 from bot.analysis.model import load as load_model
@@ -43,6 +44,15 @@ MODEL_NEGATIVE_THRESHOLD = 0.5
 # unit of (P(negative) - 0.5), beyond a dead zone of MODEL_CONTEXT_DEAD_ZONE either side.
 MODEL_CONTEXT_WEIGHT = 0.8
 MODEL_CONTEXT_DEAD_ZONE = 0.05
+# A theme found only by its keywords (themes.toml) is dropped when the model is this sure the
+# comment has neither that theme (P(theme) below the first) nor a negative tone (P(negative)
+# below the second): "crash" is in "0 crashes for the third week running" and "a crash on
+# the A12" too.
+MODEL_VETO_THEME = 0.05
+MODEL_VETO_NEGATIVE = 0.5
+# ...and in a comment that names nothing about the software or the work ("stomach bug going
+# round the crew mess"), the model must give such a theme at least this.
+MODEL_OFF_TOPIC_THEME = 0.3
 
 _QUOTES = str.maketrans(
     {
@@ -120,6 +130,7 @@ def _with_model(
     *,
     about_work: bool,
     evidence: bool,
+    reportable: Callable[[], bool] = lambda: True,
 ) -> tuple[tuple[str, ...], float]:
     """Add what the learned model hears to what the rules found.
 
@@ -130,8 +141,12 @@ def _with_model(
     spreadsheet...), it leans the score in proportion to its confidence: towards negative
     always (polite resistance has few negative words), towards positive only when the rules
     heard some sentiment (`evidence`), so a plain statement of fact stays neutral.
+    The model adds no theme to a comment with no sentence that could report one
+    (`reportable`: only what-ifs, advice or life outside work).
     """
     learned = {t for t, p in prediction.themes.items() if p >= MODEL_THEME_THRESHOLD}
+    if learned - set(themes) and not reportable():
+        learned = set()
     merged = tuple(t for t in THEME_IDS if t in themes or t in learned)
     if merged:
         if prediction.negative >= MODEL_NEGATIVE_THRESHOLD and polarity > NEG_THRESHOLD:
@@ -146,6 +161,37 @@ def _with_model(
     return merged, polarity
 
 
+def _compared(themes: tuple[str, ...], lowered: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Themes about effort follow the quantities when the comment compares before and now:
+    "used to take 20 minutes, now it's right there" is praise whatever its words say, "went
+    from 20 mins to over an hour" a complaint. Returns the themes and those ruled out."""
+    if not RULES.compared or not might_compare(lowered):
+        return themes, frozenset()
+    verdict = direction(lowered)
+    if verdict == BETTER:
+        return tuple(t for t in themes if t not in RULES.compared), frozenset(RULES.compared)
+    if verdict == WORSE:
+        return tuple(t for t in THEME_IDS if t in themes or t in RULES.compared), frozenset()
+    return themes, frozenset()
+
+
+def _vetoed(
+    prediction: Prediction, themes: tuple[str, ...], weak: frozenset[str], lowered: str
+) -> tuple[str, ...]:
+    """Drop a theme found only by its keywords (`weak`) when the model is sure the comment
+    has neither that theme nor a negative tone, or, in a comment that names nothing about
+    the software or the work, when the model does not hear the theme."""
+    if not weak:
+        return themes
+    if not RULES.names_the_work(lowered):
+        return tuple(
+            t for t in themes if t not in weak or prediction.themes[t] >= MODEL_OFF_TOPIC_THEME
+        )
+    if prediction.negative >= MODEL_VETO_NEGATIVE:
+        return themes
+    return tuple(t for t in themes if t not in weak or prediction.themes[t] >= MODEL_VETO_THEME)
+
+
 def analyze(text: str) -> Analysis:
     """Score one comment. Never raises for any str input."""
     if not isinstance(text, str):
@@ -156,21 +202,29 @@ def analyze(text: str) -> Analysis:
     lowered = clean.lower()
     language = detect_language(clean)
     hits = SHARED_INDEX.owners_matching(lowered)  # one walk for theme rules and lexicon cues
-    themes = RULES.tag(lowered, hits)
+    themes, weak = RULES.tag_with_keywords(lowered, hits)
+    prediction = MODEL.predict(clean) if language == "en" and MODEL is not None else None
+    ruled_out: frozenset[str] = frozenset()
     if language == "en":
+        themes, ruled_out = _compared(themes, lowered)
+        if prediction is not None:
+            themes = _vetoed(prediction, themes, weak, lowered)
         complaints = sum(THEMES[t].complaint for t in themes)
         score = score_english(clean, lowered, len(themes), hits, complaints)
     else:
         score = score_foreign(lowered, len(themes))
     polarity = score.polarity
-    if language == "en" and MODEL is not None:
+    if prediction is not None:
         themes, polarity = _with_model(
-            MODEL.predict(clean),
+            prediction,
             themes,
             polarity,
             about_work=LEXICON.rollout_context in hits,
             evidence=score.evidence,
+            reportable=lambda: not RULES.off_topic_text(lowered) and RULES.can_report(lowered),
         )
+        if ruled_out:
+            themes = tuple(t for t in themes if t not in ruled_out)
     label = label_for(polarity)
     flagged, reason = _flag(polarity, label, themes)
     confident = language == "en" and score.evidence

@@ -32,6 +32,7 @@ EVALUATION = Path(__file__).with_name("evaluation")
 HOLDOUTS = (
     (EVALUATION / "holdout.jsonl", "Project hold-out 1 (looked at while tuning; not blind)"),
     (EVALUATION / "holdout2.jsonl", "Project hold-out 2 (texts never read or trained on)"),
+    (EVALUATION / "holdout3.jsonl", "Project hold-out 3 (texts never read or trained on)"),
 )
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"

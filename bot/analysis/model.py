@@ -25,15 +25,41 @@ WEIGHTS = Path(__file__).with_name("model.npz")
 _TOKEN = re.compile(r"[a-z\u00e0-\u00ff']+|[0-9]+|[!?]")
 
 
+_MASK = DIM - 1  # DIM is a power of two
+# Odd multipliers that mix a word's hash into the next one, a different one per n-gram size so a
+# pair and a triple of the same words land on different rows.
+_PAIR = 0x9E3779B1
+_TRIPLE = 0x85EBCA77
+
+
+# Word -> CRC-32, so a common word is hashed once per process; cleared when it grows past
+# _KNOWN_WORDS entries, so odd input cannot make it grow without bound.
+_WORD_HASHES: dict[str, int] = {}
+_KNOWN_WORDS = 200_000
+
+
+def _hash_word(word: str) -> int:
+    if len(_WORD_HASHES) >= _KNOWN_WORDS:
+        _WORD_HASHES.clear()
+    value = _WORD_HASHES[word] = zlib.crc32(word.encode()) or 1
+    return value
+
+
 def features(text: str) -> list[int]:
-    """Hashed ids of the words, word pairs and word triples in a lower-cased text."""
+    """Hashed ids of the words, word pairs and word triples in a lower-cased text.
+
+    Each word is hashed once (CRC-32, stable across processes, unlike `hash`); pairs and
+    triples combine the words' hashes arithmetically instead of hashing joined strings.
+    """
+    known = _WORD_HASHES
     words = _TOKEN.findall(text.lower())
-    grams = {"w:" + word for word in words}
-    if len(words) > 1:
-        grams.update(map("b:{}_{}".format, words, words[1:]))
-        grams.update(map("t:{}_{}_{}".format, words, words[1:], words[2:]))
-    crc = zlib.crc32
-    return [crc(gram.encode()) % DIM for gram in grams]
+    hashes = [known.get(word) or _hash_word(word) for word in words]
+    ids = {h & _MASK for h in hashes}
+    if len(hashes) > 1:
+        pairs = [(a * _PAIR) ^ b for a, b in zip(hashes, hashes[1:], strict=False)]
+        ids.update(p & _MASK for p in pairs)
+        ids.update(((p * _TRIPLE) ^ c) & _MASK for p, c in zip(pairs, hashes[2:], strict=False))
+    return list(ids)
 
 
 @dataclass(frozen=True)
