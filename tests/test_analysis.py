@@ -282,7 +282,8 @@ def test_model_leans_the_score_only_for_comments_about_work_software() -> None:
     from bot.analysis import MODEL_NEGATIVE_THRESHOLD, Prediction, _with_model
 
     doubtful = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.4, themes={})
-    assured = Prediction(negative=MODEL_NEGATIVE_THRESHOLD - 0.4, themes={})
+    assured = Prediction(negative=MODEL_NEGATIVE_THRESHOLD - 0.4, themes={}, positive=0.9)
+    neither = Prediction(negative=0.1, themes={}, positive=0.1)
     unsure = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.03, themes={})
     # No theme, about the rollout: the model's confidence leans the score either way...
     assert _with_model(doubtful, (), 0.0, about_work=True, evidence=False)[1] < -0.2
@@ -290,6 +291,9 @@ def test_model_leans_the_score_only_for_comments_about_work_software() -> None:
     # ...but praise needs some sentiment the rules heard, and a near coin-flip changes nothing.
     assert _with_model(assured, (), 0.0, about_work=True, evidence=False) == ((), 0.0)
     assert _with_model(unsure, (), 0.0, about_work=True, evidence=True) == ((), 0.0)
+    # When it hears neither, what the rules heard shrinks towards neutral.
+    assert _with_model(neither, (), 0.4, about_work=True, evidence=True)[1] == pytest.approx(0.08)
+    assert analyze("is the new portal available on the warehouse laptops as well?").label == "neu"
     # Not about work software: the rules' score stands, whatever the model thinks.
     assert _with_model(doubtful, (), 0.0, about_work=False, evidence=True) == ((), 0.0)
     # Plain statements of fact about the rollout stay neutral (written for this test).

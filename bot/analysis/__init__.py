@@ -140,7 +140,9 @@ def _with_model(
     positive rule score negative. Without one (`about_work`: the text names a system, login,
     spreadsheet...), it leans the score in proportion to its confidence: towards negative
     always (polite resistance has few negative words), towards positive only when the rules
-    heard some sentiment (`evidence`), so a plain statement of fact stays neutral.
+    heard some sentiment (`evidence`), so a plain statement of fact stays neutral; when it is
+    sure the comment is neither ("does the new app work on tablets too?", whose "new" TextBlob
+    likes), the rules' score shrinks towards neutral by that certainty.
     The model adds no theme to a comment with no sentence that could report one
     (`reportable`: only what-ifs, advice or life outside work).
     """
@@ -153,10 +155,14 @@ def _with_model(
             polarity = -round(0.1 + 0.8 * (prediction.negative - MODEL_NEGATIVE_THRESHOLD), 4)
     elif about_work:
         doubt = prediction.negative - MODEL_NEGATIVE_THRESHOLD
+        lift = prediction.positive - MODEL_NEGATIVE_THRESHOLD
         if doubt > MODEL_CONTEXT_DEAD_ZONE:
             polarity -= MODEL_CONTEXT_WEIGHT * (doubt - MODEL_CONTEXT_DEAD_ZONE)
-        elif doubt < -MODEL_CONTEXT_DEAD_ZONE and evidence:
-            polarity -= MODEL_CONTEXT_WEIGHT * (doubt + MODEL_CONTEXT_DEAD_ZONE)
+        elif lift > MODEL_CONTEXT_DEAD_ZONE and evidence:
+            polarity += MODEL_CONTEXT_WEIGHT * (lift - MODEL_CONTEXT_DEAD_ZONE)
+        elif doubt < -MODEL_CONTEXT_DEAD_ZONE and lift < -MODEL_CONTEXT_DEAD_ZONE:
+            # it hears neither (a question, a notice): the rules' score shrinks towards neutral
+            polarity *= prediction.negative + prediction.positive
         polarity = round(max(-1.0, min(1.0, polarity)), 4)
     return merged, polarity
 

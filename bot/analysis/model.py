@@ -2,7 +2,8 @@
 
 Rules catch what a change lead can read and extend; people paraphrase more ways than rules
 can list. This model, trained on comments written for Change Pulse (see `training/README.md`),
-adds the phrasing the rules miss: one logistic output for "negative" and one per theme.
+adds the phrasing the rules miss: one logistic output for "negative", one for "positive" and
+one per theme.
 Inference is a sum of a few dozen weight rows, so it costs microseconds and needs no
 download: the weights ship in `model.npz`, made by `python -m bot.analysis.train`.
 """
@@ -19,7 +20,7 @@ import numpy as np
 from bot.analysis.themes import THEME_IDS
 
 DIM = 2**17
-OUTPUTS = ("neg", *THEME_IDS)
+OUTPUTS = ("neg", "pos", *THEME_IDS)
 WEIGHTS = Path(__file__).with_name("model.npz")
 
 _TOKEN = re.compile(r"[a-z\u00e0-\u00ff']+|[0-9]+|[!?]")
@@ -66,6 +67,7 @@ def features(text: str) -> list[int]:
 class Prediction:
     negative: float
     themes: dict[str, float]
+    positive: float = 0.0
 
 
 class LinearModel:
@@ -79,7 +81,11 @@ class LinearModel:
         ids = features(text)
         logits = np.add.reduce(self.weights.take(ids, axis=0), axis=0) + self.bias
         probs = (1.0 / (1.0 + np.exp(-logits))).tolist()
-        return Prediction(negative=probs[0], themes=dict(zip(THEME_IDS, probs[1:], strict=True)))
+        return Prediction(
+            negative=probs[0],
+            themes=dict(zip(THEME_IDS, probs[2:], strict=True)),
+            positive=probs[1],
+        )
 
     def save(self, path: Path = WEIGHTS) -> None:
         rows = np.flatnonzero(np.any(self.weights != 0, axis=1)).astype(np.int32)

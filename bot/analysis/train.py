@@ -33,8 +33,8 @@ def targets(example: dict[str, object]) -> np.ndarray:
     themes = example.get("themes") or []
     assert isinstance(themes, list)
     return np.array(
-        [1.0 if example["label"] == "neg" else 0.0]
-        + [1.0 if theme in themes else 0.0 for theme in OUTPUTS[1:]]
+        [1.0 if example["label"] == "neg" else 0.0, 1.0 if example["label"] == "pos" else 0.0]
+        + [1.0 if theme in themes else 0.0 for theme in OUTPUTS[2:]]
     )
 
 
