@@ -44,15 +44,16 @@ MODEL_NEGATIVE_THRESHOLD = 0.5
 # unit of (P(negative) - 0.5), beyond a dead zone of MODEL_CONTEXT_DEAD_ZONE either side.
 MODEL_CONTEXT_WEIGHT = 0.8
 MODEL_CONTEXT_DEAD_ZONE = 0.05
+# When the model hears neither tone, rule scores above this shrink towards neutral, and any
+# rule score does when the model is all but certain the comment is not negative.
+MODEL_SHRINK_ABOVE = -0.3
+MODEL_SURE_NOT_NEGATIVE = 0.01
 # A theme found only by its keywords (themes.toml) is dropped when the model is this sure the
 # comment has neither that theme (P(theme) below the first) nor a negative tone (P(negative)
 # below the second): "crash" is in "0 crashes for the third week running" and "a crash on
 # the A12" too.
 MODEL_VETO_THEME = 0.05
 MODEL_VETO_NEGATIVE = 0.5
-# ...and in a comment that names nothing about the software or the work ("stomach bug going
-# round the crew mess"), the model must give such a theme at least this.
-MODEL_OFF_TOPIC_THEME = 0.3
 
 _QUOTES = str.maketrans(
     {
@@ -142,7 +143,7 @@ def _with_model(
     always (polite resistance has few negative words), towards positive only when the rules
     heard some sentiment (`evidence`), so a plain statement of fact stays neutral; when it is
     sure the comment is neither ("does the new app work on tablets too?", whose "new" TextBlob
-    likes), the rules' score shrinks towards neutral by that certainty.
+    likes), a positive or weakly negative rule score shrinks towards neutral by that certainty.
     The model adds no theme to a comment with no sentence that could report one
     (`reportable`: only what-ifs, advice or life outside work).
     """
@@ -160,8 +161,15 @@ def _with_model(
             polarity -= MODEL_CONTEXT_WEIGHT * (doubt - MODEL_CONTEXT_DEAD_ZONE)
         elif lift > MODEL_CONTEXT_DEAD_ZONE and evidence:
             polarity += MODEL_CONTEXT_WEIGHT * (lift - MODEL_CONTEXT_DEAD_ZONE)
-        elif doubt < -MODEL_CONTEXT_DEAD_ZONE and lift < -MODEL_CONTEXT_DEAD_ZONE:
-            # it hears neither (a question, a notice): the rules' score shrinks towards neutral
+        elif (
+            (polarity > MODEL_SHRINK_ABOVE or prediction.negative < MODEL_SURE_NOT_NEGATIVE)
+            and doubt < -MODEL_CONTEXT_DEAD_ZONE
+            and lift < -MODEL_CONTEXT_DEAD_ZONE
+        ):
+            # it hears neither (a question, a notice): a positive or weakly negative score from
+            # the rules (often TextBlob liking "new") shrinks towards neutral; a clearly negative
+            # one only when the model is all but certain, as it misses blunt complaints it has
+            # not seen ("hate the new system": P(negative) 0.18)
             polarity *= prediction.negative + prediction.positive
         polarity = round(max(-1.0, min(1.0, polarity)), 4)
     return merged, polarity
@@ -176,23 +184,20 @@ def _compared(themes: tuple[str, ...], lowered: str) -> tuple[tuple[str, ...], f
     verdict = direction(lowered)
     if verdict == BETTER:
         return tuple(t for t in themes if t not in RULES.compared), frozenset(RULES.compared)
-    if verdict == WORSE:
+    # a complaint counts only from sentences that could carry a theme now: not "at my last
+    # job it went from 5 minutes to an hour", nor one that "got fixed the same day"
+    if verdict == WORSE and direction(". ".join(s for _, s in RULES.reports(lowered))) == WORSE:
         return tuple(t for t in THEME_IDS if t in themes or t in RULES.compared), frozenset()
     return themes, frozenset()
 
 
 def _vetoed(
-    prediction: Prediction, themes: tuple[str, ...], weak: frozenset[str], lowered: str
+    prediction: Prediction, themes: tuple[str, ...], weak: frozenset[str]
 ) -> tuple[str, ...]:
     """Drop a theme found only by its keywords (`weak`) when the model is sure the comment
-    has neither that theme nor a negative tone, or, in a comment that names nothing about
-    the software or the work, when the model does not hear the theme."""
+    has neither that theme nor a negative tone."""
     if not weak:
         return themes
-    if not RULES.names_the_work(lowered):
-        return tuple(
-            t for t in themes if t not in weak or prediction.themes[t] >= MODEL_OFF_TOPIC_THEME
-        )
     if prediction.negative >= MODEL_VETO_NEGATIVE:
         return themes
     return tuple(t for t in themes if t not in weak or prediction.themes[t] >= MODEL_VETO_THEME)
@@ -214,7 +219,7 @@ def analyze(text: str) -> Analysis:
     if language == "en":
         themes, ruled_out = _compared(themes, lowered)
         if prediction is not None:
-            themes = _vetoed(prediction, themes, weak, lowered)
+            themes = _vetoed(prediction, themes, weak)
         complaints = sum(THEMES[t].complaint for t in themes)
         score = score_english(clean, lowered, len(themes), hits, complaints)
     else:
@@ -227,7 +232,11 @@ def analyze(text: str) -> Analysis:
             polarity,
             about_work=LEXICON.rollout_context in hits,
             evidence=score.evidence,
-            reportable=lambda: not RULES.off_topic_text(lowered) and RULES.can_report(lowered),
+            reportable=lambda: (
+                not RULES.disclaimed(hits)
+                and not RULES.off_topic_text(lowered)
+                and RULES.can_report(lowered)
+            ),
         )
         if ruled_out:
             themes = tuple(t for t in themes if t not in ruled_out)

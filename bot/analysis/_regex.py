@@ -46,6 +46,30 @@ def check_lowercase(pattern: str, where: str) -> None:
 
 
 _ANCHOR = re.compile(r"(?<![\\\[])[$^]")
+
+
+def _trailing_lookahead(pattern: str) -> bool:
+    """Does a look-ahead end the rule ("afraid i(?! ...break)")? In the whole comment it sees
+    past the end of the sentence, so the rule can match a sentence but not the same place in
+    the whole comment."""
+    escaped = in_class = False
+    opened: list[bool] = []  # per open group: is it a look-ahead?
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            opened.append(pattern[i + 1 : i + 3] in ("?=", "?!"))
+        elif ch == ")" and opened and opened.pop() and not pattern[i + 1 :].strip(")"):
+            return True
+    return False
+
+
 _WORD = re.compile(r"\w+")
 _KEY_LEN = 4
 _NOWHERE = 1 << 62
@@ -193,6 +217,9 @@ class Matcher:
 
     full: re.Pattern[str] | None
     anchored: bool = False  # has ^ or $ rules, which only make sense per sentence
+    # ...or a rule ending in a look-ahead: either way the index's view of the whole comment
+    # does not tell whether the list matches a sentence
+    sentence_bound: bool = False
 
     def search(self, text: str) -> bool:
         return self.full is not None and self.full.search(text) is not None
@@ -274,7 +301,8 @@ class RuleIndex:
                 ),
             )
         full = _join(patterns) if patterns else None
-        return owner, Matcher(full=full, anchored=anchored)
+        bound = anchored or any(_trailing_lookahead(p) for p in patterns)
+        return owner, Matcher(full=full, anchored=anchored, sentence_bound=bound)
 
     def owners_matching(self, text: str) -> dict[int, int]:
         """Owner id -> where its first match starts, for every owner with a match."""
@@ -307,7 +335,11 @@ def compile_any(patterns: list[str], where: str) -> Matcher | None:
             re.compile(pattern)
         except re.error as exc:
             raise RuleError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
-    return Matcher(full=_join(patterns), anchored=any(_ANCHOR.search(p) for p in patterns))
+    return Matcher(
+        full=_join(patterns),
+        anchored=any(_ANCHOR.search(p) for p in patterns),
+        sentence_bound=any(_ANCHOR.search(p) or _trailing_lookahead(p) for p in patterns),
+    )
 
 
 # Themes and lexicon register here, so one walk over a comment's words serves both.

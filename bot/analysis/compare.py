@@ -3,7 +3,12 @@ right there" is praise, "went from 20 mins to over an hour" is the old way being
 
 Keyword rules cannot tell these apart (both say "used to take", both name minutes), so the
 quantities are read and compared: durations in seconds, counts of clicks, screens and steps
-as counts. Only a comparison whose two sides are both understood gives an answer.
+as counts. Only a comparison of *effort* (the comment says something takes, costs or needs
+this much: "takes", "spend", "wait", clicks, screens) whose two sides are both understood
+gives an answer; a bare number borrows the other side's unit ("3 clicks instead of the 11"),
+for time only within a factor of ten, since "2 hours, now 30" could be minutes or hours. A
+session timeout or opening hours that grow are not effort; percentages and money are never
+amounts.
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ _NUMBERS = {
 }
 # Spans of the working day with no number: "half my morning", "the whole afternoon".
 _SPANS = {"morning": 4 * _HOUR, "afternoon": 4 * _HOUR, "arvo": 4 * _HOUR, "shift": _DAY}
-_AT_ONCE = r"right there|instantly|instant|straight away|immediately|in seconds|one click"
+_AT_ONCE = r"right there|instantly|instant|straight away|immediately|in seconds"
 
 _NUMBER = r"\d+(?:\.\d+)?|" + "|".join(
     re.escape(w) for w in sorted(_NUMBERS, key=len, reverse=True)
@@ -78,7 +83,8 @@ _QUANTITY = re.compile(
     rf"|(?P<once>{_AT_ONCE})\b"
 )
 _WORD_NUMBERS = "|".join(w for w in _NUMBERS if " " not in w and len(w) > 2)
-_BARE = re.compile(rf"(?<![\w.])(?P<n>\d+(?:\.\d+)?|{_WORD_NUMBERS})\b")
+# not money (£5), not a percentage (20%), not part of a version or a time (v2, 9:30)
+_BARE = re.compile(rf"(?<![\w.£$€:])(?P<n>\d+(?:\.\d+)?|{_WORD_NUMBERS})\b(?!\s*%|[:.]\d)")
 _FROM_TO = re.compile(r"\bfrom\b(?P<a>[^;?!]{1,30}?)\bto\b(?P<b>[^;?!]{1,30})")
 # "<new> instead of <old>"
 _INSTEAD = re.compile(
@@ -90,9 +96,21 @@ _NOW = re.compile(
     r"\b(?:now|these days|today|this week|this time|went through in|done in|done by)\b"
 )
 _OLD = re.compile(r"\b(?:used to|before|previously|old|last year)\b")
+_NEW = re.compile(r"\b(?:new|now|these days|today)\b")
 _WINDOW = 90
+# What makes a quantity effort: the comment says a task takes, costs or needs it.
+_EFFORT = re.compile(
+    r"\b(?:takes?|took|taking|spend|spends|spent|spending|wait|waits|waiting|waited|ate|eats"
+    r"|eating|clicks?|screens?|steps?|taps?|done in|went through in|to (?:do|book|raise|find"
+    r"|log|enter|close|approve|process|submit|finish|complete|get|fill|load|print|check)"
+    r"|(?:booking|raising|logging|entering|closing|approving|processing|submitting|finding"
+    r"|filling|printing|checking|scanning|picking|ordering|updating|creating|adding|searching"
+    r"|loading|running|doing|finishing|completing|reconciling|invoicing|signing|setting up)"
+    r"\s+(?:a|an|the|my|our|one|each|every|up|it|them))\b"
+)
 
-Amount = tuple[str, float]  # (dimension, size); dimension "" for a bare number
+# (dimension, size, size of one unit); dimension "" for a bare number, whose unit is unknown
+Amount = tuple[str, float, float]
 
 
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -110,38 +128,45 @@ def _amount(text: str, *, last: bool = False) -> Amount | None:
         if bare is None:
             return None
         number = bare.group("n")
-        return ("", float(number) if number[0].isdigit() else _NUMBERS[number])
+        return ("", float(number) if number[0].isdigit() else _NUMBERS[number], 0.0)
     if match.group("once"):
-        return ("time", 1.0)
+        return ("time", 1.0, 1.0)
     if match.group("span"):
         size = _SPANS.get(match.group("span"), _DAY)
-        return ("time", size / 2 if match.group("half") == "half" else size)
+        return ("time", size / 2 if match.group("half") == "half" else size, size)
     number = match.group("n")
     value = float(number) if number[0].isdigit() else _NUMBERS[number]
     unit = match.group("u")
     if unit in _TIME_UNITS:
-        return ("time", value * _TIME_UNITS[unit])
-    return ("count", value)
+        return ("time", value * _TIME_UNITS[unit], _TIME_UNITS[unit])
+    return ("count", value, 1.0)
 
 
-def _scale(text: str, *, last: bool = False) -> float:
-    match = _last(_QUANTITY, text) if last else _QUANTITY.search(text)
-    unit = match.group("u") if match is not None else None
-    return _TIME_UNITS.get(unit, 1.0) if unit else 1.0
+def _borrow(bare: Amount, other: Amount) -> Amount | None:
+    """A bare number in the other side's unit: "3 clicks now instead of the 11", "took 20 min
+    on the old screens, done in 8". For time the two must be within a factor of ten, since
+    "2 hours, now 30" could be minutes or hours."""
+    dimension, size, unit = other
+    value = bare[1]
+    if dimension == "time" and not 0.1 < value * unit / size < 10:
+        return None
+    return (dimension, value * unit, unit)
 
 
 def _verdict(old: str, new: str, *, old_last: bool = False, new_last: bool = False) -> int:
-    before, after = _amount(old, last=old_last), _amount(new, last=new_last)
-    if before is None or after is None:
+    after = _amount(new, last=new_last)  # usually the shorter side: read it first
+    if after is None:
+        return UNKNOWN
+    before = _amount(old, last=old_last)
+    if before is None:
         return UNKNOWN
     if not before[0] and not after[0]:
         return UNKNOWN  # two bare numbers: could be anything
-    # a bare number takes the unit of the other side: "3 clicks now instead of the 11"
     if not before[0]:
-        before = (after[0], before[1] * _scale(new, last=new_last))
+        before = _borrow(before, after)
     elif not after[0]:
-        after = (before[0], after[1] * _scale(old, last=old_last))
-    if before[0] != after[0] or before[1] == after[1]:
+        after = _borrow(after, before)
+    if before is None or after is None or before[0] != after[0] or before[1] == after[1]:
         return UNKNOWN
     return BETTER if after[1] < before[1] else WORSE
 
@@ -149,19 +174,31 @@ def _verdict(old: str, new: str, *, old_last: bool = False, new_last: bool = Fal
 # Cheap tests before reading quantities: an amount (a digit or a unit word) and a comparison
 # word, as plain substrings (over-matching is fine, `direction` decides).
 _MARKER_HINT = re.compile(
-    r"now|from|instead|rather|vs|versus|compared|today|this week|this time|done|went through"
+    r"now|these days|from|instead|rather|vs|versus|compared|used to|today|this week|this time"
+    r"|done|went through"
 )
-_AMOUNT_HINT = re.compile(r"\d|sec|min|hour|hr|day|week|click|screen|step|tap")
+_AMOUNT_HINT = re.compile(
+    r"\d|sec|min|hour|hr|day|week|click|screen|step|tap|morning|afternoon|arvo|shift|instant"
+    r"|right there|straight away|immediately|\b(?:one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|half|few|couple|single)\b"
+)
 
 
 def might_compare(text: str) -> bool:
-    """A cheap test that `direction` could find anything: an amount and a comparison word."""
-    return _MARKER_HINT.search(text) is not None and _AMOUNT_HINT.search(text) is not None
+    """A cheap test that `direction` could find anything: an amount, a comparison word and
+    a word of effort."""
+    return (
+        _MARKER_HINT.search(text) is not None
+        and _EFFORT.search(text) is not None
+        and _AMOUNT_HINT.search(text) is not None
+    )
 
 
 def direction(text: str) -> int:
     """BETTER, WORSE or UNKNOWN for a lower-cased comment (a comparison may span sentences:
     "used to take an hour. now it's 5 min")."""
+    if not _EFFORT.search(text):
+        return UNKNOWN  # not effort: a timeout or opening hours that grow
     match = _FROM_TO.search(text)
     if match is not None:
         verdict = _verdict(match.group("a"), match.group("b"))
@@ -169,9 +206,19 @@ def direction(text: str) -> int:
             return verdict
     match = _INSTEAD.search(text)
     if match is not None:
-        new = text[max(0, match.start() - 40) : match.start()]
-        old = text[match.end() : match.end() + 40]
-        verdict = _verdict(old, new, new_last=True)
+        left = text[max(0, match.start() - 40) : match.start()]
+        right = text[match.end() : match.end() + 40]
+        # "<new> instead of <old>", unless the left side is the one called old:
+        # "3 clicks in the old system vs 9 in the new one"
+        if (
+            _OLD.search(left)
+            and not _OLD.search(right)
+            or _NEW.search(right)
+            and not _NEW.search(left)
+        ):
+            verdict = _verdict(left, right, old_last=True)
+        else:
+            verdict = _verdict(right, left, new_last=True)
         if verdict != UNKNOWN:
             return verdict
     for match in _NOW.finditer(text):

@@ -56,6 +56,7 @@ class ThemeRules:
     on_topic: Matcher | None = None
     compared: tuple[str, ...] = ()
     resolved_owner: int = -1
+    disclaims_owner: int = -1
 
     def sentences(self, lowered: str) -> list[tuple[int, str]]:
         """(start offset, sentence) pairs."""
@@ -70,10 +71,27 @@ class ThemeRules:
         return [(offset, text) for offset, text in spans if text.strip()]
 
     def reports(self, lowered: str) -> list[tuple[int, str]]:
-        """The sentences that can carry a theme: not a conditional or an instruction ("if
-        anyone is asked to email it as well, tell me"), not about life outside work ("my son's
-        console keeps crashing") unless they also name the software."""
-        return [span for span in self.sentences(lowered) if self._reportable(span[1])]
+        """The sentences that can carry a theme now: not a conditional or an instruction ("if
+        anyone asks you to email it as well, tell me"), not about life outside work ("my son's
+        console keeps crashing") unless they also name the software, not an issue described
+        as over ("got fixed the same day")."""
+        return [
+            span
+            for span in self.sentences(lowered)
+            if self._reportable(span[1]) and not self._resolved(span[1])
+        ]
+
+    def _resolved(self, sentence: str) -> bool:
+        return bool(
+            self.resolved is not None
+            and self.resolved.search(sentence)
+            and not (self.unresolved is not None and self.unresolved.search(sentence))
+        )
+
+    def disclaimed(self, hits: Mapping[int, int]) -> bool:
+        """Does the comment say its gripe is not about the rollout (`disclaims`)?
+        `hits` is `self.index.owners_matching(lowered)`."""
+        return self.disclaims_owner in hits
 
     def can_report(self, lowered: str) -> bool:
         """Has the comment at least one sentence that could carry a theme (see `reports`)?"""
@@ -83,10 +101,6 @@ class ThemeRules:
         """The whole comment is about life outside work: something off-topic is named and
         nothing about the software or the work is."""
         return self._off_topic(lowered)
-
-    def names_the_work(self, lowered: str) -> bool:
-        """Does the comment name the software or the work at all (`on_topic`)?"""
-        return self.on_topic is None or self.on_topic.search(lowered)
 
     def _off_topic(self, text: str) -> bool:
         return (
@@ -113,6 +127,8 @@ class ThemeRules:
         """(theme ids, the ids of those found only by a `keywords` rule)."""
         if hits is None:
             hits = self.index.owners_matching(lowered)
+        if self.disclaimed(hits):
+            return (), frozenset()
         sentences: list[tuple[int, str]] | None = None
         found: list[str] = []
         weak: set[str] = set()
@@ -171,9 +187,9 @@ class ThemeRules:
 
 
 def _live(matcher: Matcher | None, owner: int, hits: Mapping[int, int]) -> Matcher | None:
-    """The matcher, or None when the index saw its rules nowhere in the text (then they cannot
-    match one of its sentences either)."""
-    if matcher is None or not (owner in hits or matcher.anchored):
+    """The matcher, or None when the index saw its rules nowhere in the text and none of them
+    is bound to a sentence (^, $, a trailing look-ahead): then it cannot match a sentence."""
+    if matcher is None or not (owner in hits or matcher.sentence_bound):
         return None
     return matcher
 
@@ -227,6 +243,7 @@ def load_rules(path: Path = _RULES_PATH, index: RuleIndex | None = None) -> Them
             keyword_owner=keyword_owner,
         )
     glob = raw.get("global", {})
+    disclaims_owner, _ = _indexed(index, list(glob.get("disclaims", [])), f"{path.name} [global]")
     resolved_owner, resolved = _indexed(
         index, list(glob.get("resolved", [])), f"{path.name} [global]"
     )
@@ -236,6 +253,7 @@ def load_rules(path: Path = _RULES_PATH, index: RuleIndex | None = None) -> Them
         splitter=re.compile(glob.get("sentence_split", r"(?<=[.!?;])\s+|\n+")),
         resolved=resolved,
         resolved_owner=resolved_owner,
+        disclaims_owner=disclaims_owner,
         unresolved=compile_any(list(glob.get("unresolved", [])), f"{path.name} [global]"),
         not_a_report=compile_any(list(glob.get("not_a_report", [])), f"{path.name} [global]"),
         off_topic=compile_any(list(glob.get("off_topic", [])), f"{path.name} [global]"),
