@@ -119,6 +119,23 @@ def test_theme_tagging_shortcuts_change_no_tag() -> None:
     assert sum(bool(RULES.tag(t)) for t in texts) > len(texts) // 4  # not vacuous
 
 
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bafraid\s+i\b(?![^.]{0,30}\bbreak)", True),
+        (r"(a|b(?=c))", True),  # inside a group that ends the rule
+        (r"\bnot\s+(?!be\b)(\w+\s+)?working\b", False),  # more follows the look-ahead
+        (r"[(?!]x", False),  # a character class, not a group
+        (r"\(\?!x\)", False),  # escaped
+        (r"(?<!not\s)great", False),  # a look-behind
+    ],
+)
+def test_trailing_lookahead(pattern: str, expected: bool) -> None:
+    from bot.analysis._regex import _trailing_lookahead
+
+    assert _trailing_lookahead(pattern) is expected
+
+
 def test_comparison_precheck_never_hides_a_comparison() -> None:
     """`might_compare` is a cheap gate in front of `direction`: whatever `direction` reads
     must pass it."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -48,22 +48,30 @@ def check_lowercase(pattern: str, where: str) -> None:
 _ANCHOR = re.compile(r"(?<![\\\[])[$^]")
 
 
-def _trailing_lookahead(pattern: str) -> bool:
-    """Does a look-ahead end the rule ("afraid i(?! ...break)")? In the whole comment it sees
-    past the end of the sentence, so the rule can match a sentence but not the same place in
-    the whole comment."""
-    escaped = in_class = False
-    opened: list[bool] = []  # per open group: is it a look-ahead?
+def _structure(pattern: str) -> Iterator[tuple[int, str]]:
+    """(index, char) of the characters that give a pattern its structure: everything outside
+    escapes and character classes."""
+    in_class = escaped = False
     for i, ch in enumerate(pattern):
         if escaped:
             escaped = False
         elif ch == "\\":
             escaped = True
         elif in_class:
-            in_class = ch != "]"
+            in_class = ch != "]" or pattern[i - 1] == "["
         elif ch == "[":
             in_class = True
-        elif ch == "(":
+        else:
+            yield i, ch
+
+
+def _trailing_lookahead(pattern: str) -> bool:
+    """Does a look-ahead end the rule ("afraid i(?! ...break)")? In the whole comment it sees
+    past the end of the sentence, so the rule can match a sentence but not the same place in
+    the whole comment."""
+    opened: list[bool] = []  # per open group: is it a look-ahead?
+    for i, ch in _structure(pattern):
+        if ch == "(":
             opened.append(pattern[i + 1 : i + 3] in ("?=", "?!"))
         elif ch == ")" and opened and opened.pop() and not pattern[i + 1 :].strip(")"):
             return True
@@ -162,17 +170,8 @@ def alternatives(pattern: str) -> list[str]:
         return [pattern]
     parts: list[str] = []
     depth = start = 0
-    in_class = escaped = False
-    for i, ch in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]" or pattern[i - 1] == "["
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
+    for i, ch in _structure(pattern):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
