@@ -398,6 +398,8 @@ def test_exclusions_do_not_hide_real_complaints(text: str, theme: str) -> None:
         ("from 9 to 5 every day", 0),  # two bare numbers, no unit
         ("used to take 2 hours, now 30", 0),  # 30 minutes or 30 hours? too far apart to guess
         ("renewals that took 20 min on the old screens are done in 8", -1),  # 8 minutes
+        ("the weekly close was taking half a day and is now taking two days", 1),
+        ("my wrap time went from 2 to 5 mins per call", 1),  # a time of effort
         ("used to take 5 minutes. now it's 20", 1),
         ("session timeout went from 15 minutes to 8 hours, finally", 0),  # not effort
         ("the desk used to be open 8 hours a day, now 24 hours", 0),

@@ -95,13 +95,18 @@ _INSTEAD = re.compile(
 _NOW = re.compile(
     r"\b(?:now|these days|today|this week|this time|went through in|done in|done by)\b"
 )
-_OLD = re.compile(r"\b(?:used to|before|previously|old|last year)\b")
+_OLD = re.compile(
+    r"\b(?:used to|before|previously|old|last year|was taking|were taking|it took|took me"
+    r"|took us)\b"
+)
 _NEW = re.compile(r"\b(?:new|now|these days|today)\b")
 _WINDOW = 90
 # What makes a quantity effort: the comment says a task takes, costs or needs it.
 _EFFORT = re.compile(
     r"\b(?:takes?|took|taking|spend|spends|spent|spending|wait|waits|waiting|waited|ate|eats"
-    r"|eating|clicks?|screens?|steps?|taps?|done in|went through in|to (?:do|book|raise|find"
+    r"|eating|clicks?|screens?|steps?|taps?|done in|went through in"
+    r"|(?:handle|handling|wrap|turnaround|processing|response|lead|cycle|admin) time"
+    r"|to (?:do|book|raise|find"
     r"|log|enter|close|approve|process|submit|finish|complete|get|fill|load|print|check)"
     r"|(?:booking|raising|logging|entering|closing|approving|processing|submitting|finding"
     r"|filling|printing|checking|scanning|picking|ordering|updating|creating|adding|searching"
