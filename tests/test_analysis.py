@@ -489,6 +489,19 @@ def test_a_gripe_the_writer_says_is_not_about_the_rollout_has_no_theme(text: str
     assert analyze(text).themes == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("the system is down again", "technical_problem"),
+        ("I lost my draft assessment twice today", "technical_problem"),
+        ("double entry everywhere now, on paper and in the app", "double_work"),
+        ("they rolled it out without asking anyone on the floor", "purpose_unclear"),
+    ],
+)
+def test_complaints_found_by_keywords_keep_their_theme(text: str, theme: str) -> None:
+    assert theme in analyze(text).themes
+
+
 def test_requests_and_complaints_that_name_the_software_still_count() -> None:
     # a polite request is resistance, not advice
     assert (
