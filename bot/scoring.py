@@ -29,6 +29,8 @@ COALESCE_SECONDS = 0.2
 # hourly, so a few seconds never matter; the writer and the CPU go to the acks meanwhile).
 QUIET_SECONDS = 0.5
 MAX_DEFER_SECONDS = 30.0
+# How often the scoring process checks that the app that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
 
 
 class ScoringWorker:
@@ -85,9 +87,11 @@ class ScoringWorker:
             # spawn, not fork: this process has threads, and a forked copy could inherit a
             # lock held by one of them.
             context = multiprocessing.get_context("spawn")
-            # Niced: scoring can wait, the threads answering Slack within 3 s cannot.
             self._scorer = ProcessPoolExecutor(
-                max_workers=1, mp_context=context, initializer=os.nice, initargs=(15,)
+                max_workers=1,
+                mp_context=context,
+                initializer=_scorer_started,
+                initargs=(os.getpid(),),
             )
         return self._scorer.submit(score_batch, batch).result(timeout=300)
 
@@ -96,6 +100,21 @@ class ScoringWorker:
         self._executor.shutdown(wait=True, cancel_futures=False)
         if self._scorer is not None:
             self._scorer.shutdown(wait=True)
+
+
+def _scorer_started(parent: int) -> None:
+    """Runs first in the scoring process. Niced: scoring can wait, the threads answering
+    Slack within 3 s cannot. And it must not outlive the app: if the app is killed outright
+    (kill -9, out of memory), nothing tells this process, which would otherwise wait for work
+    for ever, holding its memory."""
+    os.nice(15)
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def score_batch(batch: list[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -71,3 +71,44 @@ def test_scoring_waits_for_a_quiet_moment_and_stops_waiting_on_shutdown(
         assert worker.drain() == 0
     finally:
         db.dispose()
+
+
+def _gone(pid: int) -> bool:
+    """Exited (reaped, or a zombie waiting for an init that does not reap)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ", 1)[1].startswith("Z")
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_scoring_process_exits_when_the_app_is_killed_outright(tmp_path: Path) -> None:
+    """kill -9 of the app tells the scoring process nothing; it must not wait for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    app = (
+        "import os, signal, sys\n"
+        "from bot.scoring import ScoringWorker\n"
+        "worker = ScoringWorker(db=None)\n"
+        "worker._score([('1', 'the new system keeps crashing')])\n"
+        "print(*worker._scorer._processes, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", app], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    (child,) = (int(pid) for pid in done.stdout.split())
+    deadline = time.monotonic() + 10 * scoring.PARENT_CHECK_SECONDS
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    try:
+        assert _gone(child), "the scoring process outlived the app"
+    finally:
+        if not _gone(child):
+            os.kill(child, signal.SIGKILL)
