@@ -158,7 +158,15 @@ class ThemeRules:
                 keywords = None
             exclude = _live(theme.exclude, theme.exclude_owner, hits)
             for offset, sentence in sentences:
-                if pattern is not None and pattern.search(sentence):
+                if pattern is not None and (
+                    # the index saw this list match from `first`: try there before searching
+                    (
+                        first is not None
+                        and 0 <= first - offset < len(sentence)
+                        and pattern.matches_at(sentence, first - offset)
+                    )
+                    or pattern.search(sentence)
+                ):
                     level = 2
                 elif strength == 0 and keywords is not None and keywords.search(sentence):
                     level = 1
