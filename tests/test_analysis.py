@@ -281,10 +281,10 @@ def test_model_adds_phrasing_the_rules_miss_but_not_off_topic_negativity() -> No
 def test_model_leans_the_score_only_for_comments_about_work_software() -> None:
     from bot.analysis import MODEL_NEGATIVE_THRESHOLD, Prediction, _with_model
 
-    doubtful = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.4, themes={})
-    assured = Prediction(negative=MODEL_NEGATIVE_THRESHOLD - 0.4, themes={}, positive=0.9)
-    neither = Prediction(negative=0.1, themes={}, positive=0.1)
-    unsure = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.03, themes={})
+    doubtful = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.4, positive=0.0, themes={})
+    assured = Prediction(negative=MODEL_NEGATIVE_THRESHOLD - 0.4, positive=0.9, themes={})
+    neither = Prediction(negative=0.1, positive=0.1, themes={})
+    unsure = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.03, positive=0.0, themes={})
     # No theme, about the rollout: the model's confidence leans the score either way...
     assert _with_model(doubtful, (), 0.0, about_work=True, evidence=False)[1] < -0.2
     assert _with_model(assured, (), 0.05, about_work=True, evidence=True)[1] > 0.2
@@ -433,14 +433,14 @@ def test_effort_theme_follows_the_quantities(monkeypatch: pytest.MonkeyPatch) ->
     "text",
     [
         "at my last job booking a room went from 5 minutes to an hour",  # another employer
-        "my commute went from 20 minutes to an hour since the bridge closed",  # off-topic
+        "my commute takes ages, it went from 20 minutes to an hour since the bridge closed",
     ],
 )
 def test_a_worse_comparison_counts_only_where_a_theme_could(text: str) -> None:
     from bot.analysis.compare import WORSE, direction
 
-    assert direction(text) == WORSE or "commute" in text
-    assert "old_way_faster" not in analyze(text).themes
+    assert direction(text.lower()) == WORSE  # the numbers do say worse...
+    assert "old_way_faster" not in analyze(text).themes  # ...but not about the rollout
 
 
 @pytest.mark.parametrize(
@@ -527,16 +527,21 @@ def test_keyword_only_tags_are_marked_weak() -> None:
 def test_model_drops_only_keyword_tags_it_is_sure_about() -> None:
     from bot.analysis import MODEL_VETO_NEGATIVE, MODEL_VETO_THEME, Prediction, _vetoed
 
-    sure = Prediction(negative=MODEL_VETO_NEGATIVE / 2, themes=dict.fromkeys(THEME_IDS, 0.0))
+    sure = Prediction(
+        negative=MODEL_VETO_NEGATIVE / 2, positive=0.0, themes=dict.fromkeys(THEME_IDS, 0.0)
+    )
     themes = ("double_work", "technical_problem")
     assert _vetoed(sure, themes, frozenset({"technical_problem"})) == ("double_work",)
     assert _vetoed(sure, themes, frozenset()) == themes  # complaint phrases stay
     unsure = Prediction(
         negative=MODEL_VETO_NEGATIVE / 2,
+        positive=0.0,
         themes={**dict.fromkeys(THEME_IDS, 0.0), "technical_problem": MODEL_VETO_THEME},
     )
     assert _vetoed(unsure, themes, frozenset({"technical_problem"})) == themes
-    negative = Prediction(negative=MODEL_VETO_NEGATIVE, themes=dict.fromkeys(THEME_IDS, 0.0))
+    negative = Prediction(
+        negative=MODEL_VETO_NEGATIVE, positive=0.0, themes=dict.fromkeys(THEME_IDS, 0.0)
+    )
     assert _vetoed(negative, themes, frozenset({"technical_problem"})) == themes
 
 

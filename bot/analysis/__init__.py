@@ -144,8 +144,8 @@ def _with_model(
     heard some sentiment (`evidence`), so a plain statement of fact stays neutral; when it is
     sure the comment is neither ("does the new app work on tablets too?", whose "new" TextBlob
     likes), a positive or weakly negative rule score shrinks towards neutral by that certainty.
-    The model adds no theme to a comment with no sentence that could report one
-    (`reportable`: only what-ifs, advice or life outside work).
+    The model adds no theme to a comment that cannot report one (`reportable` is false when
+    the comment disclaims the rollout, is about life outside work, or is only advice).
     """
     learned = {t for t, p in prediction.themes.items() if p >= MODEL_THEME_THRESHOLD}
     if learned - set(themes) and not reportable():
@@ -196,9 +196,7 @@ def _vetoed(
 ) -> tuple[str, ...]:
     """Drop a theme found only by its keywords (`weak`) when the model is sure the comment
     has neither that theme nor a negative tone."""
-    if not weak:
-        return themes
-    if prediction.negative >= MODEL_VETO_NEGATIVE:
+    if not weak or prediction.negative >= MODEL_VETO_NEGATIVE:
         return themes
     return tuple(t for t in themes if t not in weak or prediction.themes[t] >= MODEL_VETO_THEME)
 

@@ -66,8 +66,8 @@ def features(text: str) -> list[int]:
 @dataclass(frozen=True)
 class Prediction:
     negative: float
+    positive: float
     themes: dict[str, float]
-    positive: float = 0.0
 
 
 class LinearModel:
@@ -83,8 +83,8 @@ class LinearModel:
         probs = (1.0 / (1.0 + np.exp(-logits))).tolist()
         return Prediction(
             negative=probs[0],
-            themes=dict(zip(THEME_IDS, probs[2:], strict=True)),
             positive=probs[1],
+            themes=dict(zip(THEME_IDS, probs[2:], strict=True)),
         )
 
     def save(self, path: Path = WEIGHTS) -> None:

@@ -78,13 +78,14 @@ class ThemeRules:
         return [
             span
             for span in self.sentences(lowered)
-            if self._reportable(span[1]) and not self._resolved(span[1])
+            if self._reportable(span[1]) and not self._over(span[1], self.resolved)
         ]
 
-    def _resolved(self, sentence: str) -> bool:
+    def _over(self, sentence: str, resolved: Matcher | None) -> bool:
+        """Is the issue in this sentence described as over (`resolved`, not `unresolved`)?"""
         return bool(
-            self.resolved is not None
-            and self.resolved.search(sentence)
+            resolved is not None
+            and resolved.search(sentence)
             and not (self.unresolved is not None and self.unresolved.search(sentence))
         )
 
@@ -97,13 +98,10 @@ class ThemeRules:
         """Has the comment at least one sentence that could carry a theme (see `reports`)?"""
         return any(self._reportable(sentence) for _offset, sentence in self.sentences(lowered))
 
-    def off_topic_text(self, lowered: str) -> bool:
-        """The whole comment is about life outside work: something off-topic is named and
-        nothing about the software or the work is."""
-        return self._off_topic(lowered)
-
-    def _off_topic(self, text: str) -> bool:
-        return (
+    def off_topic_text(self, text: str) -> bool:
+        """Is this text (a comment or one sentence) about life outside work: something
+        off-topic is named and nothing about the software or the work is?"""
+        return bool(
             self.off_topic is not None
             and self.off_topic.search(text)
             and not (self.on_topic is not None and self.on_topic.search(text))
@@ -112,7 +110,7 @@ class ThemeRules:
     def _reportable(self, sentence: str) -> bool:
         if self.not_a_report is not None and self.not_a_report.search(sentence):
             return False
-        return not self._off_topic(sentence)
+        return not self.off_topic_text(sentence)
 
     def tag(self, lowered: str, hits: Mapping[int, int] | None = None) -> tuple[str, ...]:
         """Theme ids in canonical order; `lowered` is normalised lower-case text.
@@ -178,11 +176,7 @@ class ThemeRules:
                     reportable[offset] = self._reportable(sentence)
                 if not reportable[offset]:
                     continue
-                if (
-                    resolved is not None
-                    and resolved.search(sentence)
-                    and not (self.unresolved is not None and self.unresolved.search(sentence))
-                ):
+                if self._over(sentence, resolved):
                     continue
                 strength = level
                 if strength == 2:
