@@ -545,6 +545,47 @@ def test_model_drops_only_keyword_tags_it_is_sure_about() -> None:
     assert _vetoed(negative, themes, frozenset({"technical_problem"})) == themes
 
 
+def test_model_drops_complaint_patterns_only_when_far_surer() -> None:
+    from bot.analysis import (
+        MODEL_VETO_COMPLAINT_NEGATIVE,
+        MODEL_VETO_COMPLAINT_THEME,
+        Prediction,
+        _vetoed,
+    )
+
+    def said(negative: float, theme: float = 0.0) -> Prediction:
+        return Prediction(negative=negative, positive=0.9, themes=dict.fromkeys(THEME_IDS, theme))
+
+    themes = ("double_work", "purpose_unclear", "technical_problem")
+    calm = said(MODEL_VETO_COMPLAINT_NEGATIVE / 2)
+    # complaint themes go; a technical problem is often reported in a flat tone, so it stays
+    assert _vetoed(calm, themes, frozenset()) == ("technical_problem",)
+    # a hint of the theme, or of a negative tone, and the pattern's tag stays
+    assert _vetoed(said(0.0, MODEL_VETO_COMPLAINT_THEME), themes, frozenset()) == themes
+    assert _vetoed(said(MODEL_VETO_COMPLAINT_NEGATIVE), themes, frozenset()) == themes
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("remember when we typed every invoice twice? glad those days are over", "double_work"),
+        (
+            "we used to keep a separate tracker in excel. binned it in march, all in the app now",
+            "back_to_old_tools",
+        ),
+    ],
+)
+def test_praise_that_reuses_complaint_words_loses_the_theme(
+    monkeypatch: pytest.MonkeyPatch, text: str, theme: str
+) -> None:
+    import bot.analysis
+
+    assert analyze(text).themes == (), text
+    # a pattern does tag it: the model's veto is what drops it
+    monkeypatch.setattr(bot.analysis, "MODEL_VETO_COMPLAINT_THEME", 0.0)
+    assert theme in analyze(text).themes, text
+
+
 def test_theme_words_in_passing_are_dropped_by_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
     import bot.analysis
 

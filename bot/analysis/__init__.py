@@ -54,6 +54,14 @@ MODEL_SURE_NOT_NEGATIVE = 0.01
 # the A12" too.
 MODEL_VETO_THEME = 0.05
 MODEL_VETO_NEGATIVE = 0.5
+# A complaint theme (themes.toml: not `complaint = false`) found by a pattern is dropped only
+# when the model is far surer: a complaint in a comment that is not negative and says nothing
+# the model links to the theme ("binned the paper list last month, the new system does it
+# all"; "who decided on a dark mode? whoever it was, I love you"). Technical problems are
+# often reported in a flat tone ("mine says user not found"), so the model's calm is no
+# evidence against them.
+MODEL_VETO_COMPLAINT_THEME = 0.01
+MODEL_VETO_COMPLAINT_NEGATIVE = 0.1
 
 _QUOTES = str.maketrans(
     {
@@ -194,11 +202,23 @@ def _compared(themes: tuple[str, ...], lowered: str) -> tuple[tuple[str, ...], f
 def _vetoed(
     prediction: Prediction, themes: tuple[str, ...], weak: frozenset[str]
 ) -> tuple[str, ...]:
-    """Drop a theme found only by its keywords (`weak`) when the model is sure the comment
-    has neither that theme nor a negative tone."""
-    if not weak or prediction.negative >= MODEL_VETO_NEGATIVE:
+    """Drop a theme the model is sure the comment neither has nor complains about: one found
+    only by its keywords (`weak`) at the first pair of thresholds, a complaint theme found by
+    a pattern at the stricter second pair."""
+    if not themes or prediction.negative >= MODEL_VETO_NEGATIVE:
         return themes
-    return tuple(t for t in themes if t not in weak or prediction.themes[t] >= MODEL_VETO_THEME)
+
+    def doubted(theme: str) -> bool:
+        p = prediction.themes[theme]
+        if theme in weak:
+            return p < MODEL_VETO_THEME
+        return (
+            THEMES[theme].complaint
+            and p < MODEL_VETO_COMPLAINT_THEME
+            and prediction.negative < MODEL_VETO_COMPLAINT_NEGATIVE
+        )
+
+    return tuple(t for t in themes if not doubted(t))
 
 
 def analyze(text: str) -> Analysis:
