@@ -33,8 +33,8 @@ HOLDOUTS = (
     (EVALUATION / "holdout.jsonl", "Project hold-out 1 (looked at while tuning; not blind)"),
     (EVALUATION / "holdout2.jsonl", "Project hold-out 2 (texts never read or trained on)"),
     (EVALUATION / "holdout3.jsonl", "Project hold-out 3 (texts never read or trained on)"),
-    (EVALUATION / "holdout4.jsonl", "Project hold-out 4 (session 4; texts never read or trained on)"),
-    (EVALUATION / "holdout5.jsonl", "Project hold-out 5 (session 4; texts never read or trained on)"),
+    (EVALUATION / "holdout4.jsonl", "Project hold-out 4 (texts never read or trained on)"),
+    (EVALUATION / "holdout5.jsonl", "Project hold-out 5 (texts never read or trained on)"),
 )
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
