@@ -281,10 +281,12 @@ def test_model_adds_phrasing_the_rules_miss_but_not_off_topic_negativity() -> No
 def test_model_leans_the_score_only_for_comments_about_work_software() -> None:
     from bot.analysis import MODEL_NEGATIVE_THRESHOLD, Prediction, _with_model
 
-    doubtful = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.4, positive=0.0, themes={})
-    assured = Prediction(negative=MODEL_NEGATIVE_THRESHOLD - 0.4, positive=0.9, themes={})
-    neither = Prediction(negative=0.1, positive=0.1, themes={})
-    unsure = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.03, positive=0.0, themes={})
+    doubtful = Prediction(
+        negative=MODEL_NEGATIVE_THRESHOLD + 0.4, positive=0.0, themes={}, trap=0.0
+    )
+    assured = Prediction(negative=MODEL_NEGATIVE_THRESHOLD - 0.4, positive=0.9, themes={}, trap=0.0)
+    neither = Prediction(negative=0.1, positive=0.1, themes={}, trap=0.0)
+    unsure = Prediction(negative=MODEL_NEGATIVE_THRESHOLD + 0.03, positive=0.0, themes={}, trap=0.0)
     # No theme, about the rollout: the model's confidence leans the score either way...
     assert _with_model(doubtful, (), 0.0, about_work=True, evidence=False)[1] < -0.2
     assert _with_model(assured, (), 0.05, about_work=True, evidence=True)[1] > 0.2
@@ -307,6 +309,33 @@ def test_model_leans_the_score_only_for_comments_about_work_software() -> None:
     polite = analyze("I'm sure the new portal is lovely, but we'll stay with the old one")
     assert polite.label == "neg"
     assert "back_to_old_tools" in polite.themes
+
+
+def test_model_turns_a_mild_rule_negative_positive_only_when_sure() -> None:
+    from bot.analysis import (
+        MODEL_OVERRULE_NEGATIVE,
+        Prediction,
+        _with_model,
+    )
+    from bot.analysis.sentiment import STRONG_NEGATIVE, label_for
+
+    praise = Prediction(negative=MODEL_OVERRULE_NEGATIVE / 2, positive=0.9, themes={}, trap=0.0)
+    # about work software, or themed: a mildly negative rule score becomes positive
+    assert label_for(_with_model(praise, (), -0.3, about_work=True, evidence=True)[1]) == "pos"
+    themed = _with_model(praise, ("double_work",), -0.3, about_work=False, evidence=True)
+    assert themed == (("double_work",), themed[1]) and label_for(themed[1]) == "pos"
+    # never a strongly negative one, nor when the model is less sure, hears no praise, or the
+    # comment is about something else
+    strong = STRONG_NEGATIVE - 0.1
+    assert (
+        _with_model(praise, ("double_work",), strong, about_work=True, evidence=True)[1] == strong
+    )
+    assert _with_model(praise, (), strong, about_work=True, evidence=False)[1] == strong
+    unsure = Prediction(negative=MODEL_OVERRULE_NEGATIVE, positive=0.9, themes={}, trap=0.0)
+    assert label_for(_with_model(unsure, (), -0.3, about_work=True, evidence=True)[1]) == "neg"
+    flat = Prediction(negative=MODEL_OVERRULE_NEGATIVE / 2, positive=0.4, themes={}, trap=0.0)
+    assert label_for(_with_model(flat, (), -0.3, about_work=True, evidence=True)[1]) == "neg"
+    assert _with_model(praise, (), -0.3, about_work=False, evidence=True) == ((), -0.3)
 
 
 def test_praise_with_a_small_current_gripe_stays_positive() -> None:
@@ -416,17 +445,22 @@ def test_comparison_direction_reads_the_quantities(text: str, expected: int) -> 
 
 def test_effort_theme_follows_the_quantities(monkeypatch: pytest.MonkeyPatch) -> None:
     import bot.analysis
-    from bot.analysis.compare import UNKNOWN
+    from bot.analysis.compare import UNKNOWN, direction
 
     better = "Approving a claim used to take four days. Now it's done in an hour, great"
     assert "old_way_faster" not in analyze(better).themes
     worse = "booking a van went from 2 minutes to 40 minutes with the new approvals"
     assert "old_way_faster" in analyze(worse).themes
     assert analyze(worse).label == "neg"
-    # ...and it is the comparison that says so: without it, neither comes out this way
+    # ...and it is the comparison that says so. Without it the better one is tagged (the
+    # model hears "used to take"); the worse one the model has learned by now, so the rules
+    # alone show it: tagged with the comparison, not without
     monkeypatch.setattr(bot.analysis, "direction", lambda _text: UNKNOWN)
     assert "old_way_faster" in analyze(better).themes
+    monkeypatch.setattr(bot.analysis, "MODEL", None)
     assert "old_way_faster" not in analyze(worse).themes
+    monkeypatch.setattr(bot.analysis, "direction", direction)
+    assert "old_way_faster" in analyze(worse).themes
 
 
 @pytest.mark.parametrize(
@@ -528,21 +562,28 @@ def test_model_drops_only_keyword_tags_it_is_sure_about() -> None:
     from bot.analysis import MODEL_VETO_NEGATIVE, MODEL_VETO_THEME, Prediction, _vetoed
 
     sure = Prediction(
-        negative=MODEL_VETO_NEGATIVE / 2, positive=0.0, themes=dict.fromkeys(THEME_IDS, 0.0)
+        negative=MODEL_VETO_NEGATIVE / 2,
+        positive=0.0,
+        themes=dict.fromkeys(THEME_IDS, 0.0),
+        trap=0.0,
     )
     themes = ("double_work", "technical_problem")
-    assert _vetoed(sure, themes, frozenset({"technical_problem"})) == ("double_work",)
-    assert _vetoed(sure, themes, frozenset()) == themes  # complaint phrases stay
+    assert _vetoed(sure, themes, frozenset({"technical_problem"}), 10) == ("double_work",)
+    assert _vetoed(sure, themes, frozenset(), 10) == themes  # complaint phrases stay
     unsure = Prediction(
         negative=MODEL_VETO_NEGATIVE / 2,
         positive=0.0,
         themes={**dict.fromkeys(THEME_IDS, 0.0), "technical_problem": MODEL_VETO_THEME},
+        trap=0.0,
     )
-    assert _vetoed(unsure, themes, frozenset({"technical_problem"})) == themes
+    assert _vetoed(unsure, themes, frozenset({"technical_problem"}), 10) == themes
     negative = Prediction(
-        negative=MODEL_VETO_NEGATIVE, positive=0.0, themes=dict.fromkeys(THEME_IDS, 0.0)
+        negative=MODEL_VETO_NEGATIVE,
+        positive=0.0,
+        themes=dict.fromkeys(THEME_IDS, 0.0),
+        trap=0.0,
     )
-    assert _vetoed(negative, themes, frozenset({"technical_problem"})) == themes
+    assert _vetoed(negative, themes, frozenset({"technical_problem"}), 10) == themes
 
 
 def test_model_drops_complaint_patterns_only_when_far_surer() -> None:
@@ -554,15 +595,60 @@ def test_model_drops_complaint_patterns_only_when_far_surer() -> None:
     )
 
     def said(negative: float, theme: float = 0.0) -> Prediction:
-        return Prediction(negative=negative, positive=0.9, themes=dict.fromkeys(THEME_IDS, theme))
+        return Prediction(
+            negative=negative, positive=0.9, themes=dict.fromkeys(THEME_IDS, theme), trap=0.0
+        )
 
     themes = ("double_work", "purpose_unclear", "technical_problem")
     calm = said(MODEL_VETO_COMPLAINT_NEGATIVE / 2)
     # complaint themes go; a technical problem is often reported in a flat tone, so it stays
-    assert _vetoed(calm, themes, frozenset()) == ("technical_problem",)
+    assert _vetoed(calm, themes, frozenset(), 10) == ("technical_problem",)
     # a hint of the theme, or of a negative tone, and the pattern's tag stays
-    assert _vetoed(said(0.0, MODEL_VETO_COMPLAINT_THEME), themes, frozenset()) == themes
-    assert _vetoed(said(MODEL_VETO_COMPLAINT_NEGATIVE), themes, frozenset()) == themes
+    assert _vetoed(said(0.0, MODEL_VETO_COMPLAINT_THEME), themes, frozenset(), 10) == themes
+    assert _vetoed(said(MODEL_VETO_COMPLAINT_NEGATIVE), themes, frozenset(), 10) == themes
+
+
+def test_model_drops_rule_tags_on_a_comment_it_takes_for_a_trap() -> None:
+    from bot.analysis import (
+        MODEL_THEME_THRESHOLD,
+        MODEL_TRAP,
+        MODEL_TRAP_MIN_WORDS,
+        Prediction,
+        _vetoed,
+    )
+
+    def said(trap: float, theme: float = 0.0, negative: float = 0.9) -> Prediction:
+        return Prediction(
+            negative=negative, positive=0.0, themes=dict.fromkeys(THEME_IDS, theme), trap=trap
+        )
+
+    themes = ("double_work", "technical_problem")
+    words = MODEL_TRAP_MIN_WORDS
+    # even a negative comment, and a technical problem found by a pattern
+    assert _vetoed(said(MODEL_TRAP), themes, frozenset(), words) == ()
+    # not when the model itself hears the theme, below the trap threshold, or on a comment
+    # too short to judge ("the old system was faster")
+    assert _vetoed(said(MODEL_TRAP, MODEL_THEME_THRESHOLD), themes, frozenset(), words) == themes
+    assert _vetoed(said(MODEL_TRAP - 0.01), themes, frozenset(), words) == themes
+    assert _vetoed(said(MODEL_TRAP), themes, frozenset(), words - 1) == themes
+
+
+def test_the_trap_output_drops_theme_words_used_in_passing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.analysis
+
+    # written for this test: a theme's words, none of its meaning
+    traps = {
+        "the van crashed into a bollard on the ring road this morning, driver is fine": (
+            "technical_problem"
+        ),
+        "stomach bug going round the office again, wash your hands everyone": "technical_problem",
+    }
+    for text in traps:
+        assert analyze(text).themes == (), text
+    # the rules do tag them: the model's trap output is what drops the tag
+    monkeypatch.setattr(bot.analysis, "MODEL_TRAP", 1.01)
+    for text, theme in traps.items():
+        assert theme in analyze(text).themes, text
 
 
 @pytest.mark.parametrize(
@@ -581,7 +667,10 @@ def test_praise_that_reuses_complaint_words_loses_the_theme(
     import bot.analysis
 
     assert analyze(text).themes == (), text
-    # a pattern does tag it: the model's veto is what drops it
+    # a pattern does tag it: the model's vetoes are what drop it (this one, and the trap
+    # output, which is sure of these too)
+    monkeypatch.setattr(bot.analysis, "MODEL_TRAP", 1.01)
+    assert analyze(text).themes == (), text
     monkeypatch.setattr(bot.analysis, "MODEL_VETO_COMPLAINT_THEME", 0.0)
     assert theme in analyze(text).themes, text
 
@@ -595,7 +684,11 @@ def test_theme_words_in_passing_are_dropped_by_the_model(monkeypatch: pytest.Mon
     )
     for text in passing:
         assert analyze(text).themes == (), text
-    # the keyword rule does fire on them: it is the model that drops the tag
+    # the keyword rule does fire on them: it is the model that drops the tag (by this veto;
+    # its trap output is sure of the second one too)
+    monkeypatch.setattr(bot.analysis, "MODEL_TRAP", 1.01)
+    for text in passing:
+        assert analyze(text).themes == (), text
     monkeypatch.setattr(bot.analysis, "MODEL_VETO_THEME", 0.0)
     for text in passing:
         assert analyze(text).themes == ("technical_problem",), text

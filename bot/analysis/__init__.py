@@ -20,6 +20,7 @@ from bot.analysis.model import load as load_model
 from bot.analysis.sentiment import (
     LEXICON,
     NEG_THRESHOLD,
+    POS_THRESHOLD,
     STRONG_NEGATIVE,
     expand_slack_emoji,
     label_for,
@@ -60,8 +61,23 @@ MODEL_VETO_NEGATIVE = 0.5
 # all"; "who decided on a dark mode? whoever it was, I love you"). Technical problems are
 # often reported in a flat tone ("mine says user not found"), so the model's calm is no
 # evidence against them.
-MODEL_VETO_COMPLAINT_THEME = 0.01
-MODEL_VETO_COMPLAINT_NEGATIVE = 0.1
+MODEL_VETO_COMPLAINT_THEME = 0.003
+MODEL_VETO_COMPLAINT_NEGATIVE = 0.05
+# Any theme the rules found is dropped when the model takes the comment for a trap (theme
+# words without the theme: "crashing on Jo's sofa tonight, the trains are off"; learned from
+# the training texts' hard_negative flag) with this confidence, unless the model itself hears
+# the theme (P(theme) >= MODEL_THEME_THRESHOLD) or the comment is shorter than
+# MODEL_TRAP_MIN_WORDS: a bare "the old system was faster" shares its words with many traps
+# ("nobody can say the old system was faster") and has nothing else to judge it by.
+MODEL_TRAP = 0.9
+MODEL_TRAP_MIN_WORDS = 8
+# Where the model speaks (a themed comment, or one about work software), a negative score from
+# the rules that is not strongly negative turns positive when the model is this sure the
+# comment is not negative and hears praise (P(positive) > 0.5): the rules' negative words are
+# often theme words or an ended pain ("no more double keying!", "nobody asked but the dark
+# mode is 🔥"). Not to neutral when it hears neither, and never a strongly negative score: on
+# developers' texts (code reviews, Stack Overflow) either cost more than it gained.
+MODEL_OVERRULE_NEGATIVE = 0.05
 
 _QUOTES = str.maketrans(
     {
@@ -152,19 +168,21 @@ def _with_model(
     heard some sentiment (`evidence`), so a plain statement of fact stays neutral; when it is
     sure the comment is neither ("does the new app work on tablets too?", whose "new" TextBlob
     likes), a positive or weakly negative rule score shrinks towards neutral by that certainty.
-    The model adds no theme to a comment that cannot report one (`reportable` is false when
+    Either way, a mildly negative rule score turns positive when the model is sure the
+    comment is not negative and hears praise (MODEL_OVERRULE_NEGATIVE). The model adds no theme to a
+    comment that cannot report one (`reportable` is false when
     the comment disclaims the rollout, is about life outside work, or is only advice).
     """
     learned = {t for t, p in prediction.themes.items() if p >= MODEL_THEME_THRESHOLD}
     if learned - set(themes) and not reportable():
         learned = set()
     merged = tuple(t for t in THEME_IDS if t in themes or t in learned)
+    lift = prediction.positive - MODEL_NEGATIVE_THRESHOLD
     if merged:
         if prediction.negative >= MODEL_NEGATIVE_THRESHOLD and polarity > NEG_THRESHOLD:
             polarity = -round(0.1 + 0.8 * (prediction.negative - MODEL_NEGATIVE_THRESHOLD), 4)
     elif about_work:
         doubt = prediction.negative - MODEL_NEGATIVE_THRESHOLD
-        lift = prediction.positive - MODEL_NEGATIVE_THRESHOLD
         if doubt > MODEL_CONTEXT_DEAD_ZONE:
             polarity -= MODEL_CONTEXT_WEIGHT * (doubt - MODEL_CONTEXT_DEAD_ZONE)
         elif lift > MODEL_CONTEXT_DEAD_ZONE and evidence:
@@ -180,6 +198,14 @@ def _with_model(
             # not seen ("hate the new system": P(negative) 0.18)
             polarity *= prediction.negative + prediction.positive
         polarity = round(max(-1.0, min(1.0, polarity)), 4)
+    if (
+        (merged or about_work)
+        and polarity <= NEG_THRESHOLD
+        and prediction.negative < MODEL_OVERRULE_NEGATIVE
+        and lift > 0
+        and polarity > STRONG_NEGATIVE
+    ):
+        polarity = round(POS_THRESHOLD + MODEL_CONTEXT_WEIGHT * lift, 4)
     return merged, polarity
 
 
@@ -200,16 +226,23 @@ def _compared(themes: tuple[str, ...], lowered: str) -> tuple[tuple[str, ...], f
 
 
 def _vetoed(
-    prediction: Prediction, themes: tuple[str, ...], weak: frozenset[str]
+    prediction: Prediction, themes: tuple[str, ...], weak: frozenset[str], words: int
 ) -> tuple[str, ...]:
-    """Drop a theme the model is sure the comment neither has nor complains about: one found
-    only by its keywords (`weak`) at the first pair of thresholds, a complaint theme found by
-    a pattern at the stricter second pair."""
-    if not themes or prediction.negative >= MODEL_VETO_NEGATIVE:
+    """Drop a theme the rules found when the model takes a comment of `words` words for a
+    trap and does not hear the theme itself; or when it is sure the comment neither has the
+    theme nor complains: one found only by its keywords (`weak`) at the first pair of
+    thresholds, a complaint theme found by a pattern at the stricter second pair."""
+    if not themes:
         return themes
+    trap = prediction.trap >= MODEL_TRAP and words >= MODEL_TRAP_MIN_WORDS
+    calm = prediction.negative < MODEL_VETO_NEGATIVE
 
     def doubted(theme: str) -> bool:
         p = prediction.themes[theme]
+        if trap and p < MODEL_THEME_THRESHOLD:
+            return True
+        if not calm:
+            return False
         if theme in weak:
             return p < MODEL_VETO_THEME
         return (
@@ -237,7 +270,7 @@ def analyze(text: str) -> Analysis:
     if language == "en":
         themes, ruled_out = _compared(themes, lowered)
         if prediction is not None:
-            themes = _vetoed(prediction, themes, weak)
+            themes = _vetoed(prediction, themes, weak, len(clean.split()))
         complaints = sum(THEMES[t].complaint for t in themes)
         score = score_english(clean, lowered, len(themes), hits, complaints)
     else:

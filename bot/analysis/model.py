@@ -2,8 +2,9 @@
 
 Rules catch what a change lead can read and extend; people paraphrase more ways than rules
 can list. This model, trained on comments written for Change Pulse (see `training/README.md`),
-adds the phrasing the rules miss: one logistic output for "negative", one for "positive" and
-one per theme.
+adds the phrasing the rules miss: one logistic output for "negative", one for "positive", one
+per theme, and one for "trap": the comment uses a theme's words without having the theme (the
+training texts' `hard_negative` flag), which lets the scorer drop a rule's tag on such text.
 Inference is a sum of a few dozen weight rows, so it costs microseconds and needs no
 download: the weights ship in `model.npz`, made by `python -m bot.analysis.train`.
 """
@@ -20,7 +21,7 @@ import numpy as np
 from bot.analysis.themes import THEME_IDS
 
 DIM = 2**17
-OUTPUTS = ("neg", "pos", *THEME_IDS)
+OUTPUTS = ("neg", "pos", *THEME_IDS, "trap")
 WEIGHTS = Path(__file__).with_name("model.npz")
 
 _TOKEN = re.compile(r"[a-z\u00e0-\u00ff']+|[0-9]+|[!?]")
@@ -68,6 +69,7 @@ class Prediction:
     negative: float
     positive: float
     themes: dict[str, float]
+    trap: float
 
 
 class LinearModel:
@@ -84,7 +86,8 @@ class LinearModel:
         return Prediction(
             negative=probs[0],
             positive=probs[1],
-            themes=dict(zip(THEME_IDS, probs[2:], strict=True)),
+            themes=dict(zip(THEME_IDS, probs[2:-1], strict=True)),
+            trap=probs[-1],
         )
 
     def save(self, path: Path = WEIGHTS) -> None:

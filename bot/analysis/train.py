@@ -34,7 +34,8 @@ def targets(example: dict[str, object]) -> np.ndarray:
     assert isinstance(themes, list)
     return np.array(
         [1.0 if example["label"] == "neg" else 0.0, 1.0 if example["label"] == "pos" else 0.0]
-        + [1.0 if theme in themes else 0.0 for theme in OUTPUTS[2:]]
+        + [1.0 if theme in themes else 0.0 for theme in OUTPUTS[2:-1]]
+        + [1.0 if example.get("hard_negative") else 0.0]
     )
 
 
