@@ -336,6 +336,12 @@ def test_model_turns_a_mild_rule_negative_positive_only_when_sure() -> None:
     flat = Prediction(negative=MODEL_OVERRULE_NEGATIVE / 2, positive=0.4, themes={}, trap=0.0)
     assert label_for(_with_model(flat, (), -0.3, about_work=True, evidence=True)[1]) == "neg"
     assert _with_model(praise, (), -0.3, about_work=False, evidence=True) == ((), -0.3)
+    # nor when the rules read the praise as sarcasm
+    assert _with_model(praise, (), -0.3, about_work=True, evidence=False, sarcastic=True) == (
+        (),
+        -0.3,
+    )
+    assert analyze("Love how the 'time-saving' portal has added an hour to my day").label == "neg"
 
 
 def test_praise_with_a_small_current_gripe_stays_positive() -> None:

@@ -155,6 +155,7 @@ def _with_model(
     *,
     about_work: bool,
     evidence: bool,
+    sarcastic: bool = False,
     reportable: Callable[[], bool] = lambda: True,
 ) -> tuple[tuple[str, ...], float]:
     """Add what the learned model hears to what the rules found.
@@ -169,9 +170,10 @@ def _with_model(
     sure the comment is neither ("does the new app work on tablets too?", whose "new" TextBlob
     likes), a positive or weakly negative rule score shrinks towards neutral by that certainty.
     Either way, a mildly negative rule score turns positive when the model is sure the
-    comment is not negative and hears praise (MODEL_OVERRULE_NEGATIVE). The model adds no theme to a
-    comment that cannot report one (`reportable` is false when
-    the comment disclaims the rollout, is about life outside work, or is only advice).
+    comment is not negative and hears praise (MODEL_OVERRULE_NEGATIVE), unless the rules read
+    the praise as sarcasm (`sarcastic`): "love how the 'time-saving' app added an hour". The
+    model adds no theme to a comment that cannot report one (`reportable` is false when the
+    comment disclaims the rollout, is about life outside work, or is only advice).
     """
     learned = {t for t, p in prediction.themes.items() if p >= MODEL_THEME_THRESHOLD}
     if learned - set(themes) and not reportable():
@@ -204,6 +206,7 @@ def _with_model(
         and prediction.negative < MODEL_OVERRULE_NEGATIVE
         and lift > 0
         and polarity > STRONG_NEGATIVE
+        and not sarcastic
     ):
         polarity = round(POS_THRESHOLD + MODEL_CONTEXT_WEIGHT * lift, 4)
     return merged, polarity
@@ -283,6 +286,7 @@ def analyze(text: str) -> Analysis:
             polarity,
             about_work=LEXICON.rollout_context in hits,
             evidence=score.evidence,
+            sarcastic=score.sarcastic,
             reportable=lambda: (
                 not RULES.disclaimed(hits)
                 and not RULES.off_topic_text(lowered)

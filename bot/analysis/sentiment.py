@@ -168,6 +168,7 @@ class SentimentScore:
     vader: float
     cues: float
     evidence: bool  # did any lexicon (ours, TextBlob's, VADER's) recognise anything?
+    sarcastic: bool = False  # praise words read as their opposite ("love how it added an hour")
 
 
 def _textblob(text: str) -> tuple[float, float, bool]:
@@ -288,6 +289,7 @@ def blend(sig: Signals, theme_count: int, complaint_themes: int | None = None) -
         vader=sig.vader,
         cues=sig.cues,
         evidence=evidence,
+        sarcastic=sarcastic,
     )
 
 
