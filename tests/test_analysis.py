@@ -344,6 +344,26 @@ def test_model_turns_a_mild_rule_negative_positive_only_when_sure() -> None:
     assert analyze("Love how the 'time-saving' portal has added an hour to my day").label == "neg"
 
 
+def test_thanks_are_not_sarcasm_but_a_promise_called_untrue_is() -> None:
+    # written for this project by a reviewer: ordinary thanks that share words with sarcasm
+    for thanks in (
+        "thanks so much for sorting my login so quickly, the new system is great",
+        "Yeah right, I see it now, the approve button is at the top. Thanks!",
+    ):
+        assert analyze(thanks).label == "pos", thanks
+    # ...and sarcasm that keeps its theme although the model, fooled by the praise words,
+    # takes the comment for a trap: the vetoes stand down when the rules read sarcasm
+    for text, theme in (
+        ("No more double entry they said. I did double entry all morning.", "double_work"),
+        (
+            "So much for saving time, the quote builder is twice as slow as the old form.",
+            "old_way_faster",
+        ),
+    ):
+        result = analyze(text)
+        assert theme in result.themes and result.flagged, text
+
+
 def test_praise_with_a_small_current_gripe_stays_positive() -> None:
     # Written for this test (README convention: pos, and the gripe's theme is kept).
     result = analyze("honestly a massive upgrade on the old kit, only the wifi drops now and then")
@@ -616,11 +636,11 @@ def test_model_drops_complaint_patterns_only_when_far_surer() -> None:
 
 def test_model_drops_rule_tags_on_a_comment_it_takes_for_a_trap() -> None:
     from bot.analysis import (
-        MODEL_THEME_THRESHOLD,
         MODEL_TRAP,
         MODEL_TRAP_MIN_WORDS,
         Prediction,
         _vetoed,
+        _with_model,
     )
 
     def said(trap: float, theme: float = 0.0, negative: float = 0.9) -> Prediction:
@@ -632,11 +652,17 @@ def test_model_drops_rule_tags_on_a_comment_it_takes_for_a_trap() -> None:
     words = MODEL_TRAP_MIN_WORDS
     # even a negative comment, and a technical problem found by a pattern
     assert _vetoed(said(MODEL_TRAP), themes, frozenset(), words) == ()
-    # not when the model itself hears the theme, below the trap threshold, or on a comment
-    # too short to judge ("the old system was faster")
-    assert _vetoed(said(MODEL_TRAP, MODEL_THEME_THRESHOLD), themes, frozenset(), words) == themes
+    # not when the model hears the theme more than the trap, below the trap threshold, or on
+    # a comment too short to judge ("the old system was faster")
+    assert _vetoed(said(MODEL_TRAP, MODEL_TRAP + 0.01), themes, frozenset(), words) == themes
     assert _vetoed(said(MODEL_TRAP - 0.01), themes, frozenset(), words) == themes
     assert _vetoed(said(MODEL_TRAP), themes, frozenset(), words - 1) == themes
+    # a theme the model would add itself is weighed against the trap the same way
+    heard = said(trap=MODEL_TRAP, theme=MODEL_TRAP - 0.01)
+    assert _with_model(heard, (), -0.5, about_work=True, evidence=True, words=words)[0] == ()
+    assert _with_model(heard, (), -0.5, about_work=True, evidence=True, words=words - 1)[0] == (
+        THEME_IDS
+    )
 
 
 def test_the_trap_output_drops_theme_words_used_in_passing(monkeypatch: pytest.MonkeyPatch) -> None:

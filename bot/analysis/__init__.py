@@ -63,13 +63,13 @@ MODEL_VETO_NEGATIVE = 0.5
 # evidence against them.
 MODEL_VETO_COMPLAINT_THEME = 0.003
 MODEL_VETO_COMPLAINT_NEGATIVE = 0.05
-# Any theme the rules found is dropped when the model takes the comment for a trap (theme
-# words without the theme: "crashing on Jo's sofa tonight, the trains are off"; learned from
-# the training texts' hard_negative flag) with this confidence, unless the model itself hears
-# the theme (P(theme) >= MODEL_THEME_THRESHOLD) or the comment is shorter than
-# MODEL_TRAP_MIN_WORDS: a bare "the old system was faster" shares its words with many traps
-# ("nobody can say the old system was faster") and has nothing else to judge it by.
-MODEL_TRAP = 0.9
+# A theme is dropped when the model takes the comment for a trap (theme words without the
+# theme: "crashing on Jo's sofa tonight, the trains are off"; learned from the training texts'
+# hard_negative flag) with at least this confidence and with more confidence than it hears the
+# theme, unless the comment is shorter than MODEL_TRAP_MIN_WORDS: a bare "the old system was
+# faster" shares its words with many traps ("nobody can say the old system was faster") and
+# has nothing else to judge it by.
+MODEL_TRAP = 0.85
 MODEL_TRAP_MIN_WORDS = 8
 # Where the model speaks (a themed comment, or one about work software), a negative score from
 # the rules that is not strongly negative turns positive when the model is this sure the
@@ -78,6 +78,8 @@ MODEL_TRAP_MIN_WORDS = 8
 # mode is 🔥"). Not to neutral when it hears neither, and never a strongly negative score: on
 # developers' texts (code reviews, Stack Overflow) either cost more than it gained.
 MODEL_OVERRULE_NEGATIVE = 0.05
+# ...and this sure when the comment turns ("the new look is nice, but it's slower").
+MODEL_OVERRULE_AFTER_CONTRAST = 0.02
 
 _QUOTES = str.maketrans(
     {
@@ -156,6 +158,9 @@ def _with_model(
     about_work: bool,
     evidence: bool,
     sarcastic: bool = False,
+    contrast: bool = False,
+    vetoed: bool = False,
+    words: int = 0,
     reportable: Callable[[], bool] = lambda: True,
 ) -> tuple[tuple[str, ...], float]:
     """Add what the learned model hears to what the rules found.
@@ -169,13 +174,19 @@ def _with_model(
     heard some sentiment (`evidence`), so a plain statement of fact stays neutral; when it is
     sure the comment is neither ("does the new app work on tablets too?", whose "new" TextBlob
     likes), a positive or weakly negative rule score shrinks towards neutral by that certainty.
-    Either way, a mildly negative rule score turns positive when the model is sure the
-    comment is not negative and hears praise (MODEL_OVERRULE_NEGATIVE), unless the rules read
-    the praise as sarcasm (`sarcastic`): "love how the 'time-saving' app added an hour". The
+    Either way, and when a veto dropped a theme the rules found (`vetoed`: "double entry is
+    finally gone, thank you!"), a mildly negative rule score turns positive when the model is
+    sure the comment is not negative and hears praise (MODEL_OVERRULE_NEGATIVE; surer after a
+    `contrast`: "nice, but it's slower"), unless the rules read the praise as sarcasm
+    (`sarcastic`): "love how the 'time-saving' app added an hour". The
     model adds no theme to a comment that cannot report one (`reportable` is false when the
     comment disclaims the rollout, is about life outside work, or is only advice).
     """
-    learned = {t for t, p in prediction.themes.items() if p >= MODEL_THEME_THRESHOLD}
+    learned = {
+        t
+        for t, p in prediction.themes.items()
+        if p >= MODEL_THEME_THRESHOLD and not _trapped(prediction, t, words)
+    }
     if learned - set(themes) and not reportable():
         learned = set()
     merged = tuple(t for t in THEME_IDS if t in themes or t in learned)
@@ -201,12 +212,13 @@ def _with_model(
             polarity *= prediction.negative + prediction.positive
         polarity = round(max(-1.0, min(1.0, polarity)), 4)
     if (
-        (merged or about_work)
+        (merged or about_work or vetoed)
         and polarity <= NEG_THRESHOLD
         and prediction.negative < MODEL_OVERRULE_NEGATIVE
         and lift > 0
         and polarity > STRONG_NEGATIVE
         and not sarcastic
+        and not (contrast and prediction.negative >= MODEL_OVERRULE_AFTER_CONTRAST)
     ):
         polarity = round(POS_THRESHOLD + MODEL_CONTEXT_WEIGHT * lift, 4)
     return merged, polarity
@@ -228,21 +240,29 @@ def _compared(themes: tuple[str, ...], lowered: str) -> tuple[tuple[str, ...], f
     return themes, frozenset()
 
 
+def _trapped(prediction: Prediction, theme: str, words: int) -> bool:
+    """Does the model take this comment of `words` words for a trap rather than `theme`?"""
+    return (
+        prediction.trap >= MODEL_TRAP
+        and prediction.trap >= prediction.themes[theme]
+        and words >= MODEL_TRAP_MIN_WORDS
+    )
+
+
 def _vetoed(
     prediction: Prediction, themes: tuple[str, ...], weak: frozenset[str], words: int
 ) -> tuple[str, ...]:
     """Drop a theme the rules found when the model takes a comment of `words` words for a
-    trap and does not hear the theme itself; or when it is sure the comment neither has the
+    trap rather than the theme (`_trapped`); or when it is sure the comment neither has the
     theme nor complains: one found only by its keywords (`weak`) at the first pair of
     thresholds, a complaint theme found by a pattern at the stricter second pair."""
     if not themes:
         return themes
-    trap = prediction.trap >= MODEL_TRAP and words >= MODEL_TRAP_MIN_WORDS
     calm = prediction.negative < MODEL_VETO_NEGATIVE
 
     def doubted(theme: str) -> bool:
         p = prediction.themes[theme]
-        if trap and p < MODEL_THEME_THRESHOLD:
+        if _trapped(prediction, theme, words):
             return True
         if not calm:
             return False
@@ -270,10 +290,16 @@ def analyze(text: str) -> Analysis:
     themes, weak = RULES.tag_with_keywords(lowered, hits)
     prediction = MODEL.predict(clean) if language == "en" and MODEL is not None else None
     ruled_out: frozenset[str] = frozenset()
+    vetoed = False
+    words = clean.count(" ") + clean.count("\n") + 1
     if language == "en":
         themes, ruled_out = _compared(themes, lowered)
-        if prediction is not None:
-            themes = _vetoed(prediction, themes, weak, len(clean.split()))
+        # the model's calm means nothing when the rules read sarcasm ("so much for saving
+        # time", "no more double entry, they said.")
+        if prediction is not None and LEXICON.sarcasm_always not in hits:
+            kept = _vetoed(prediction, themes, weak, words)
+            vetoed = kept != themes
+            themes = kept
         complaints = sum(THEMES[t].complaint for t in themes)
         score = score_english(clean, lowered, len(themes), hits, complaints)
     else:
@@ -287,6 +313,9 @@ def analyze(text: str) -> Analysis:
             about_work=LEXICON.rollout_context in hits,
             evidence=score.evidence,
             sarcastic=score.sarcastic,
+            contrast=LEXICON.contrast in hits,
+            vetoed=vetoed,
+            words=words,
             reportable=lambda: (
                 not RULES.disclaimed(hits)
                 and not RULES.off_topic_text(lowered)

@@ -22,6 +22,8 @@ from bot.analysis.themes import THEME_IDS
 
 DIM = 2**17
 OUTPUTS = ("neg", "pos", *THEME_IDS, "trap")
+_NEG, _POS, _TRAP = OUTPUTS.index("neg"), OUTPUTS.index("pos"), OUTPUTS.index("trap")
+_THEME_COLUMNS = tuple((theme, OUTPUTS.index(theme)) for theme in THEME_IDS)
 WEIGHTS = Path(__file__).with_name("model.npz")
 
 _TOKEN = re.compile(r"[a-z\u00e0-\u00ff']+|[0-9]+|[!?]")
@@ -84,10 +86,10 @@ class LinearModel:
         logits = np.add.reduce(self.weights.take(ids, axis=0), axis=0) + self.bias
         probs = (1.0 / (1.0 + np.exp(-logits))).tolist()
         return Prediction(
-            negative=probs[0],
-            positive=probs[1],
-            themes=dict(zip(THEME_IDS, probs[2:-1], strict=True)),
-            trap=probs[-1],
+            negative=probs[_NEG],
+            positive=probs[_POS],
+            themes={theme: probs[i] for theme, i in _THEME_COLUMNS},
+            trap=probs[_TRAP],
         )
 
     def save(self, path: Path = WEIGHTS) -> None:

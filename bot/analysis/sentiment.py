@@ -57,6 +57,7 @@ class _Lexicon:
     praise_lead: int
     lead_chars: int
     concession: int
+    contrast: int
     sarcasm_always: int
     sarcasm_if_negative: int
     rollout_context: int
@@ -95,6 +96,7 @@ def _load(path: Path = _LEXICON_PATH, index: RuleIndex | None = None) -> _Lexico
         praise_lead=owner(raw["mixed"]["praise_lead"], f"{path.name} [mixed]"),
         lead_chars=int(raw["mixed"]["lead_chars"]),
         concession=owner(raw["mixed"]["concession"], f"{path.name} [mixed]"),
+        contrast=owner(raw["mixed"]["contrast"], f"{path.name} [mixed]"),
         sarcasm_always=owner(raw["sarcasm"]["always"], f"{path.name} [sarcasm]"),
         sarcasm_if_negative=owner(raw["sarcasm"]["if_negative"], f"{path.name} [sarcasm]"),
         rollout_context=owner(raw["context"]["rollout"], f"{path.name} [context]"),

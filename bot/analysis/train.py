@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.analysis.model import DIM, OUTPUTS, WEIGHTS, LinearModel, features
+from bot.analysis.themes import THEME_IDS
 
 TRAINING = Path(__file__).with_name("training")
 EPOCHS = 25
@@ -32,11 +33,13 @@ def load_examples(folder: Path = TRAINING) -> list[dict[str, object]]:
 def targets(example: dict[str, object]) -> np.ndarray:
     themes = example.get("themes") or []
     assert isinstance(themes, list)
-    return np.array(
-        [1.0 if example["label"] == "neg" else 0.0, 1.0 if example["label"] == "pos" else 0.0]
-        + [1.0 if theme in themes else 0.0 for theme in OUTPUTS[2:-1]]
-        + [1.0 if example.get("hard_negative") else 0.0]
-    )
+    wanted = {
+        "neg": example["label"] == "neg",
+        "pos": example["label"] == "pos",
+        "trap": bool(example.get("hard_negative")),
+        **{theme: theme in themes for theme in THEME_IDS},
+    }
+    return np.array([1.0 if wanted[output] else 0.0 for output in OUTPUTS])
 
 
 def fit(examples: list[dict[str, object]]) -> LinearModel:
