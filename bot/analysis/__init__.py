@@ -64,19 +64,19 @@ MODEL_VETO_NEGATIVE = 0.5
 MODEL_VETO_COMPLAINT_THEME = 0.003
 MODEL_VETO_COMPLAINT_NEGATIVE = 0.05
 # A theme is dropped when the model takes the comment for a trap (theme words without the
-# theme: "crashing on Jo's sofa tonight, the trains are off"; learned from the training texts'
-# hard_negative flag) with at least this confidence and with more confidence than it hears the
-# theme, unless the comment is shorter than MODEL_TRAP_MIN_WORDS: a bare "the old system was
-# faster" shares its words with many traps ("nobody can say the old system was faster") and
-# has nothing else to judge it by.
+# theme: "the van crashed into a bollard on the ring road, driver is fine"; learned from the
+# training texts' hard_negative flag) with at least this confidence and with more confidence
+# than it hears the theme, unless the comment is shorter than MODEL_TRAP_MIN_WORDS: a bare
+# "the old system was faster" shares its words with many traps ("nobody can say the old
+# system was faster") and has nothing else to judge it by.
 MODEL_TRAP = 0.85
 MODEL_TRAP_MIN_WORDS = 8
 # Where the model speaks (a themed comment, or one about work software), a negative score from
 # the rules that is not strongly negative turns positive when the model is this sure the
 # comment is not negative and hears praise (P(positive) > 0.5): the rules' negative words are
-# often theme words or an ended pain ("no more double keying!", "nobody asked but the dark
-# mode is 🔥"). Not to neutral when it hears neither, and never a strongly negative score: on
-# developers' texts (code reviews, Stack Overflow) either cost more than it gained.
+# often theme words or an ended pain ("Double entry is finally gone, thank you!"). Not to
+# neutral when it hears neither, and never a strongly negative score: on developers' texts
+# (code reviews, Stack Overflow) either cost more than it gained.
 MODEL_OVERRULE_NEGATIVE = 0.05
 # ...and this sure when the comment turns ("the new look is nice, but it's slower").
 MODEL_OVERRULE_AFTER_CONTRAST = 0.02

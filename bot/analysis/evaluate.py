@@ -35,6 +35,12 @@ HOLDOUTS = (
     (EVALUATION / "holdout3.jsonl", "Project hold-out 3 (texts never read or trained on)"),
     (EVALUATION / "holdout4.jsonl", "Project hold-out 4 (texts never read or trained on)"),
     (EVALUATION / "holdout5.jsonl", "Project hold-out 5 (texts never read or trained on)"),
+    (EVALUATION / "holdout6.jsonl", "Project hold-out 6 (texts never read or trained on)"),
+    (EVALUATION / "holdout7.jsonl", "Project hold-out 7 (texts never read or trained on)"),
+    (
+        EVALUATION / "focus_praise_and_complaint.jsonl",
+        "Focus set: praise and complaint in one comment (texts never read or trained on)",
+    ),
 )
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
