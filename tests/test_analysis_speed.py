@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -207,18 +208,22 @@ def test_textblob_words_are_textblobs_own() -> None:
     from textblob import TextBlob
     from textblob.en import parser
 
-    from bot.analysis.sentiment import _textblob_sentiment
+    from bot.analysis.sentiment import _TEXTBLOB, _textblob_sentiment
     from bot.analysis.textblob_words import words
 
     texts = corpus() + TOKENIZER_CASES
     expected = [[w.lower() for w in " ".join(parser.find_tokens(t)).split()] for t in texts]
     assert [words(t) for t in texts] == expected
 
-    def scored(arg: str | list[str]) -> tuple[tuple[float, ...], list[object]]:
-        score = _textblob_sentiment(arg)
+    def scored(arg: str | list[str], lexicon: Any) -> tuple[tuple[float, ...], list[object]]:
+        score = lexicon(arg)
         return tuple(score), score.assessments
 
-    assert [scored(words(t)) for t in texts] == [scored(t) for t in texts]
+    # our word list scored by the plain-dict copy of the lexicon = TextBlob's own on the text
+    assert [scored(words(t), _TEXTBLOB) for t in texts] == [
+        scored(t, _textblob_sentiment) for t in texts
+    ]
+    assert dict(_TEXTBLOB) == dict(dict.items(_textblob_sentiment))
     # ...and that is what TextBlob(text).sentiment reports.
     for text in TOKENIZER_CASES + texts[::50]:
-        assert scored(words(text))[0] == tuple(TextBlob(text).sentiment)
+        assert scored(words(text), _TEXTBLOB)[0] == tuple(TextBlob(text).sentiment)
