@@ -336,6 +336,14 @@ def test_model_turns_a_mild_rule_negative_positive_only_when_sure() -> None:
     flat = Prediction(negative=MODEL_OVERRULE_NEGATIVE / 2, positive=0.4, themes={}, trap=0.0)
     assert label_for(_with_model(flat, (), -0.3, about_work=True, evidence=True)[1]) == "neg"
     assert _with_model(praise, (), -0.3, about_work=False, evidence=True) == ((), -0.3)
+    # after a turn ("nice, but it's slower") it must be surer
+    from bot.analysis import MODEL_OVERRULE_AFTER_CONTRAST
+
+    turned = Prediction(negative=MODEL_OVERRULE_AFTER_CONTRAST, positive=0.9, themes={}, trap=0.0)
+    assert _with_model(turned, (), -0.3, about_work=True, evidence=False)[1] > 0
+    assert _with_model(turned, (), -0.3, about_work=True, evidence=False, contrast=True)[1] == -0.3
+    # a comment whose theme a veto dropped is in the model's domain too
+    assert _with_model(praise, (), -0.3, about_work=False, evidence=True, vetoed=True)[1] > 0
     # nor when the rules read the praise as sarcasm
     assert _with_model(praise, (), -0.3, about_work=True, evidence=False, sarcastic=True) == (
         (),
@@ -345,23 +353,50 @@ def test_model_turns_a_mild_rule_negative_positive_only_when_sure() -> None:
 
 
 def test_thanks_are_not_sarcasm_but_a_promise_called_untrue_is() -> None:
-    # written for this project by a reviewer: ordinary thanks that share words with sarcasm
+    from bot.analysis import MODEL, MODEL_TRAP
+    from bot.analysis._regex import SHARED_INDEX
+    from bot.analysis.sentiment import LEXICON
+
+    def marked(text: str) -> set[str]:
+        hits = SHARED_INDEX.owners_matching(text.lower())
+        kinds = {"always": LEXICON.sarcasm_always, "if_negative": LEXICON.sarcasm_if_negative}
+        return {kind for kind, owner in kinds.items() if owner in hits}
+
+    # written for this project by reviewers: thanks and plain speech that share words with
+    # sarcasm are not marked...
+    for plain in (
+        "thanks so much for sorting my login so quickly, the new system is great",
+        "Thank you so much for the training session yesterday",
+        "Yeah, right from day one the new portal has been brilliant",
+        "Did exactly what they said. Works perfectly now, thanks IT!",
+        "The idea that the new tills are slower is a myth, we timed them",
+    ):
+        assert not marked(plain), plain
     for thanks in (
         "thanks so much for sorting my login so quickly, the new system is great",
         "Yeah right, I see it now, the approve button is at the top. Thanks!",
     ):
         assert analyze(thanks).label == "pos", thanks
-    # ...and sarcasm that keeps its theme although the model, fooled by the praise words,
-    # takes the comment for a trap: the vetoes stand down when the rules read sarcasm
-    for text, theme in (
-        ("No more double entry they said. I did double entry all morning.", "double_work"),
-        (
-            "So much for saving time, the quote builder is twice as slow as the old form.",
-            "old_way_faster",
-        ),
+    # ...while a promise called untrue is, and keeps its theme although the model, fooled by
+    # the praise words, takes it for a trap: the vetoes stand down when the rules read sarcasm
+    assert marked("so much for the new rota, it's twice as slow") == {"if_negative"}
+    for text in (
+        "No more double entry they said. I did double entry all morning.",
+        "No more double entry, yeah right. I did double entry all morning.",
+        "No more entering things twice is a lie, I still do it in both.",
     ):
+        assert "always" in marked(text), text
         result = analyze(text)
-        assert theme in result.themes and result.flagged, text
+        assert "double_work" in result.themes and result.flagged, text
+    assert MODEL is not None
+    assert MODEL.predict("No more double entry they said. I did double entry all morning.").trap > (
+        MODEL_TRAP
+    )
+
+
+def test_word_count_for_the_trap_ignores_blank_lines() -> None:
+    one_line = analyze("Old laptop crashed. On my phone today.")
+    assert analyze("Old laptop crashed.\n\nOn my phone today.").themes == one_line.themes
 
 
 def test_praise_with_a_small_current_gripe_stays_positive() -> None:

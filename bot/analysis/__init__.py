@@ -291,7 +291,7 @@ def analyze(text: str) -> Analysis:
     prediction = MODEL.predict(clean) if language == "en" and MODEL is not None else None
     ruled_out: frozenset[str] = frozenset()
     vetoed = False
-    words = clean.count(" ") + clean.count("\n") + 1
+    words = len(clean.split())
     if language == "en":
         themes, ruled_out = _compared(themes, lowered)
         # the model's calm means nothing when the rules read sarcasm ("so much for saving
@@ -300,6 +300,8 @@ def analyze(text: str) -> Analysis:
             kept = _vetoed(prediction, themes, weak, words)
             vetoed = kept != themes
             themes = kept
+        elif prediction is not None:
+            words = 0  # nor does the trap output weigh in on the model's own themes
         complaints = sum(THEMES[t].complaint for t in themes)
         score = score_english(clean, lowered, len(themes), hits, complaints)
     else:

@@ -175,7 +175,9 @@ class _LoadedSentiment(type(_textblob_sentiment)):  # type: ignore[misc]
 
 
 _TEXTBLOB = _LoadedSentiment.__new__(_LoadedSentiment)
-_TEXTBLOB.__dict__.update(vars(_textblob_sentiment))
+_TEXTBLOB.__dict__.update(
+    (name, value) for name, value in vars(_textblob_sentiment).items() if not name.startswith("__")
+)
 dict.update(_TEXTBLOB, dict.items(_textblob_sentiment))
 
 
