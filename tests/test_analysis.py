@@ -323,7 +323,7 @@ def test_model_turns_a_mild_rule_negative_positive_only_when_sure() -> None:
     # about work software, or themed: a mildly negative rule score becomes positive
     assert label_for(_with_model(praise, (), -0.3, about_work=True, evidence=True)[1]) == "pos"
     themed = _with_model(praise, ("double_work",), -0.3, about_work=False, evidence=True)
-    assert themed == (("double_work",), themed[1]) and label_for(themed[1]) == "pos"
+    assert themed[0] == ("double_work",) and label_for(themed[1]) == "pos"
     # never a strongly negative one, nor when the model is less sure, hears no praise, or the
     # comment is about something else
     strong = STRONG_NEGATIVE - 0.1
